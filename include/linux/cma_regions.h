@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Contiguous memory regions: named regions of physically contiguous memory
+ * reserved at boot, a map from devices to regions and pluggable allocators.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+#ifndef _LINUX_CMA_REGIONS_H
+#define _LINUX_CMA_REGIONS_H
+
+#include <linux/err.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+struct device;
+struct module;
+struct cma_allocator;
+
+/* Longest region or allocator name, without the terminating NUL. */
+#define CMA_REGIONS_NAME_MAX	31
+
+/**
+ * struct cma_region - a range of physically contiguous memory
+ * @name:	Unique name, or NULL for a private region that can only be
+ *		used through cma_alloc_from_region().
+ * @start:	Physical start address; page aligned.  Zero before an early
+ *		region is reserved means "anywhere".
+ * @size:	Size in bytes; page aligned.
+ * @alignment:	Alignment of @start when an early region is placed by the
+ *		kernel: zero or a power of two of at least %PAGE_SIZE.
+ * @alloc_name:	Name of the allocator to manage this region, or NULL for the
+ *		first allocator registered.
+ *
+ * Platform code fills in the public fields and hands the region to
+ * cma_set_defaults() or cma_early_region_register(); drivers owning a range
+ * of device memory hand it to cma_region_register().  The core owns the
+ * structure from then on until cma_region_unregister() succeeds, so it must
+ * not live in __initdata.
+ */
+struct cma_region {
+	const char *name;
+	phys_addr_t start;
+	size_t size;
+	phys_addr_t alignment;
+	const char *alloc_name;
+
+	/* private: */
+	/* Set under cma_regions_mutex and @lock; stable while either is held. */
+	struct cma_allocator *alloc;
+	/* Protects @private_data, @free_space, @users and the allocator state. */
+	struct mutex lock;
+	void *private_data;
+	size_t free_space;
+	unsigned int users;
+	/* Linked under cma_regions_mutex (or at early boot, single threaded). */
+	struct list_head list;
+	bool registered;
+	bool reserved;
+};
+
+/**
+ * struct cma_chunk - an allocated piece of a region
+ * @start:	Physical start address; aligned as requested.
+ * @size:	Size in bytes; a multiple of %PAGE_SIZE.
+ * @reg:	The region the chunk was allocated from.
+ *
+ * Returned by the allocation functions; released by cma_free().  Other users
+ * may share a chunk with cma_chunk_get() and cma_chunk_put(): the memory goes
+ * back to its region when the last reference is dropped.
+ */
+struct cma_chunk {
+	phys_addr_t start;
+	size_t size;
+	struct cma_region *reg;
+
+	/* private: */
+	struct kref ref;
+};
+
+/**
+ * struct cma_allocator - a free-space manager for regions
+ * @name:	Unique name, as used in &cma_region.alloc_name and the boot
+ *		parameters.
+ * @owner:	Module providing the allocator, or NULL when built in.
+ * @init:	Optional.  Sets up the allocator's state for a region (usually
+ *		in &cma_region.private_data).  Return: 0 or a negative errno.
+ * @cleanup:	Optional.  Releases what @init set up.  Only called while the
+ *		region has no allocated chunks.
+ * @alloc:	Finds space for @chunk->size bytes aligned to @alignment and
+ *		sets @chunk->start.  Return: 0, or -ENOMEM when there is no
+ *		suitable space or the allocator's metadata cannot be allocated.
+ * @free:	Gives back the space of a chunk returned by @alloc.  Must not
+ *		fail.
+ *
+ * The core calls every operation with the region's lock held, so calls for
+ * one region are serialised and may sleep.  @alloc sees only valid requests:
+ * @chunk->size is a non-zero multiple of %PAGE_SIZE not larger than the
+ * region's free space, and @alignment is a power of two of at least
+ * %PAGE_SIZE.
+ */
+struct cma_allocator {
+	const char *name;
+	struct module *owner;
+	int (*init)(struct cma_region *reg);
+	void (*cleanup)(struct cma_region *reg);
+	int (*alloc)(struct cma_region *reg, struct cma_chunk *chunk,
+		     phys_addr_t alignment);
+	void (*free)(struct cma_region *reg, struct cma_chunk *chunk);
+
+	/* private: */
+	/* Linked under cma_regions_mutex. */
+	struct list_head list;
+};
+
+/**
+ * struct cma_info - what a set of regions offers
+ * @lower_bound:	Lowest physical address of the regions.
+ * @upper_bound:	One past the highest physical address of the regions.
+ * @total_size:		Sum of the regions' sizes.
+ * @free_size:		Sum of the regions' free space.
+ * @count:		Number of regions.
+ */
+struct cma_info {
+	phys_addr_t lower_bound;
+	phys_addr_t upper_bound;
+	size_t total_size;
+	size_t free_size;
+	unsigned int count;
+};
+
+#ifdef CONFIG_CMA_REGIONS
+
+int __init cma_set_defaults(struct cma_region *regions, const char *map);
+int __init cma_early_region_register(struct cma_region *reg);
+int __init cma_early_region_reserve(struct cma_region *reg);
+void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg));
+
+int cma_region_register(struct cma_region *reg);
+int cma_region_unregister(struct cma_region *reg);
+int cma_allocator_register(struct cma_allocator *alloc);
+int cma_allocator_unregister(struct cma_allocator *alloc);
+
+struct cma_chunk *cma_alloc_for(const struct device *dev, const char *type,
+				size_t size, phys_addr_t alignment);
+struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
+				 phys_addr_t alignment);
+struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
+					phys_addr_t alignment);
+int cma_info_for(struct cma_info *info, const struct device *dev,
+		 const char *type);
+int cma_info_about(struct cma_info *info, const char *regions);
+
+struct cma_chunk *cma_chunk_get(struct cma_chunk *chunk);
+void cma_chunk_put(struct cma_chunk *chunk);
+void cma_free(struct cma_chunk *chunk);
+
+#else /* !CONFIG_CMA_REGIONS */
+
+/*
+ * Without the framework there are no regions: platform declarations are
+ * ignored and every allocation fails as if no region matched.
+ */
+static inline int cma_set_defaults(struct cma_region *regions, const char *map)
+{
+	return 0;
+}
+
+static inline int cma_early_region_register(struct cma_region *reg)
+{
+	return -ENODEV;
+}
+
+static inline int cma_early_region_reserve(struct cma_region *reg)
+{
+	return -ENODEV;
+}
+
+static inline void
+cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
+{
+}
+
+static inline int cma_region_register(struct cma_region *reg)
+{
+	return -ENODEV;
+}
+
+static inline int cma_region_unregister(struct cma_region *reg)
+{
+	return -ENODEV;
+}
+
+static inline int cma_allocator_register(struct cma_allocator *alloc)
+{
+	return -ENODEV;
+}
+
+static inline int cma_allocator_unregister(struct cma_allocator *alloc)
+{
+	return -ENODEV;
+}
+
+static inline struct cma_chunk *cma_alloc_for(const struct device *dev,
+					      const char *type, size_t size,
+					      phys_addr_t alignment)
+{
+	return ERR_PTR(-ENOENT);
+}
+
+static inline struct cma_chunk *cma_alloc_from(const char *regions,
+					       size_t size,
+					       phys_addr_t alignment)
+{
+	return ERR_PTR(-ENOENT);
+}
+
+static inline struct cma_chunk *cma_alloc_from_region(struct cma_region *reg,
+						      size_t size,
+						      phys_addr_t alignment)
+{
+	return ERR_PTR(-ENOENT);
+}
+
+static inline int cma_info_for(struct cma_info *info, const struct device *dev,
+			       const char *type)
+{
+	return -ENOENT;
+}
+
+static inline int cma_info_about(struct cma_info *info, const char *regions)
+{
+	return -ENOENT;
+}
+
+static inline struct cma_chunk *cma_chunk_get(struct cma_chunk *chunk)
+{
+	return chunk;
+}
+
+static inline void cma_chunk_put(struct cma_chunk *chunk)
+{
+}
+
+static inline void cma_free(struct cma_chunk *chunk)
+{
+}
+
+#endif /* CONFIG_CMA_REGIONS */
+
+#endif /* _LINUX_CMA_REGIONS_H */

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contiguous memory regions: the best-fit allocator.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+
+/**
+ * DOC: Best-fit allocator
+ *
+ * The "bf" allocator keeps the free space of a region as a set of holes, in
+ * two red-black trees: by start address, to find a freed chunk's neighbours,
+ * and by (size, start), to find the smallest hole that fits a request.
+ *
+ * Allocation takes the smallest hole that can hold the request at its first
+ * suitably aligned address.  For page-aligned requests that is exact best
+ * fit.  For larger alignments a hole only slightly larger than the request
+ * may not fit at its address: the allocator examines at most
+ * %CMA_BF_SCAN such holes in increasing size, then takes the smallest hole
+ * that fits whatever its address (one at least alignment - PAGE_SIZE bytes
+ * larger than the request) if there is one, and otherwise goes on through
+ * the smaller holes.  An allocation therefore fails only when no hole can
+ * hold it.  The space skipped to align the chunk stays a hole, and so does
+ * the rest of the hole behind it.
+ *
+ * Freeing coalesces the chunk with the holes on either side, so two holes
+ * are never adjacent and a region with no chunks is a single hole.
+ *
+ * Complexity: allocation and free take O(log n) time in the number n of
+ * holes, which is at most one more than the number of live chunks.  The
+ * exception is an aligned request that no hole fits for sure: it examines
+ * the holes between the request's size and that size plus the alignment
+ * one by one before it succeeds or fails.
+ *
+ * Memory: one hole structure per live chunk, plus one.  Allocation takes the
+ * structure the chunk's eventual free may need, so free never allocates and
+ * cannot fail.
+ *
+ * Locking: the core calls every operation under the region's lock, which
+ * guards the trees and the spare list; the allocator takes no lock itself.
+ */
+
+#define pr_fmt(fmt) "cma_regions: bf: " fmt
+
+#include <kunit/visibility.h>
+#include <linux/align.h>
+#include <linux/cma_regions.h>
+#include <linux/init.h>
+#include <linux/mm.h>
+#include <linux/rbtree.h>
+#include <linux/slab.h>
+
+#include "internal.h"
+
+/* Holes that may be too small for an aligned request, examined at most. */
+#define CMA_BF_SCAN	16
+
+/**
+ * struct cma_bf_hole - a range of free space, or a spare
+ * @by_start:	Node in &cma_bf.by_start.
+ * @by_size:	Node in &cma_bf.by_size.
+ * @next_spare:	Next unused structure, while on &cma_bf.spare.
+ * @start:	Physical start address.
+ * @size:	Size in bytes.
+ */
+struct cma_bf_hole {
+	struct rb_node by_start;
+	union {
+		struct rb_node by_size;
+		struct cma_bf_hole *next_spare;
+	};
+	phys_addr_t start;
+	size_t size;
+};
+
+/**
+ * struct cma_bf - a region's free space; guarded by the region's lock
+ * @by_start:	Holes by start address.
+ * @by_size:	Holes by size, then start address.
+ * @spare:	Unused hole structures: one per live chunk, less the holes
+ *		beyond the first.
+ */
+struct cma_bf {
+	struct rb_root by_start;
+	struct rb_root by_size;
+	struct cma_bf_hole *spare;
+};
+
+static struct kmem_cache *cma_bf_cache;
+
+static void cma_bf_push_spare(struct cma_bf *bf, struct cma_bf_hole *hole)
+{
+	hole->next_spare = bf->spare;
+	bf->spare = hole;
+}
+
+static struct cma_bf_hole *cma_bf_pop_spare(struct cma_bf *bf)
+{
+	struct cma_bf_hole *hole = bf->spare;
+
+	if (hole)
+		bf->spare = hole->next_spare;
+	return hole;
+}
+
+static void cma_bf_insert_by_start(struct cma_bf *bf, struct cma_bf_hole *hole)
+{
+	struct rb_node **link = &bf->by_start.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct cma_bf_hole *h = rb_entry(*link, struct cma_bf_hole,
+						 by_start);
+
+		parent = *link;
+		link = hole->start < h->start ? &parent->rb_left :
+						&parent->rb_right;
+	}
+	rb_link_node(&hole->by_start, parent, link);
+	rb_insert_color(&hole->by_start, &bf->by_start);
+}
+
+static void cma_bf_insert_by_size(struct cma_bf *bf, struct cma_bf_hole *hole)
+{
+	struct rb_node **link = &bf->by_size.rb_node, *parent = NULL;
+
+	while (*link) {
+		struct cma_bf_hole *h = rb_entry(*link, struct cma_bf_hole,
+						 by_size);
+
+		parent = *link;
+		if (hole->size < h->size ||
+		    (hole->size == h->size && hole->start < h->start))
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&hole->by_size, parent, link);
+	rb_insert_color(&hole->by_size, &bf->by_size);
+}
+
+/* The smallest hole of at least @size bytes. */
+static struct cma_bf_hole *cma_bf_lower_bound(struct cma_bf *bf, size_t size)
+{
+	struct rb_node *node = bf->by_size.rb_node;
+	struct cma_bf_hole *best = NULL;
+
+	while (node) {
+		struct cma_bf_hole *h = rb_entry(node, struct cma_bf_hole,
+						 by_size);
+
+		if (h->size >= size) {
+			best = h;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	return best;
+}
+
+static bool cma_bf_fits(const struct cma_bf_hole *hole, size_t size,
+			phys_addr_t alignment)
+{
+	phys_addr_t head = ALIGN(hole->start, alignment) - hole->start;
+
+	return head <= hole->size && hole->size - head >= size;
+}
+
+static struct cma_bf_hole *cma_bf_find(struct cma_bf *bf, size_t size,
+				       phys_addr_t alignment)
+{
+	struct cma_bf_hole *hole = cma_bf_lower_bound(bf, size);
+	struct cma_bf_hole *sure = NULL;
+	int i;
+
+	/* Any hole this large fits, wherever it starts. */
+	if (alignment - PAGE_SIZE <= SIZE_MAX - size)
+		sure = cma_bf_lower_bound(bf, size +
+					  (size_t)(alignment - PAGE_SIZE));
+
+	for (i = 0; hole; i++) {
+		struct rb_node *next;
+
+		if (hole == sure || cma_bf_fits(hole, size, alignment))
+			return hole;
+		if (i >= CMA_BF_SCAN && sure)
+			return sure;
+		next = rb_next(&hole->by_size);
+		hole = next ? rb_entry(next, struct cma_bf_hole, by_size) : NULL;
+	}
+	return NULL;
+}
+
+static int cma_bf_alloc(struct cma_region *reg, struct cma_chunk *chunk,
+			phys_addr_t alignment)
+{
+	struct cma_bf *bf = reg->private_data;
+	struct cma_bf_hole *hole, *tail;
+	phys_addr_t start, end;
+
+	hole = cma_bf_find(bf, chunk->size, alignment);
+	if (!hole)
+		return -ENOMEM;
+	/* The structure this chunk's free may need. */
+	tail = kmem_cache_alloc(cma_bf_cache, GFP_KERNEL);
+	if (!tail)
+		return -ENOMEM;
+	cma_bf_push_spare(bf, tail);
+
+	start = ALIGN(hole->start, alignment);
+	end = start + chunk->size;
+	rb_erase(&hole->by_size, &bf->by_size);
+
+	if (end < hole->start + hole->size) {
+		/* Keep the rest behind the chunk. */
+		if (start > hole->start) {
+			tail = cma_bf_pop_spare(bf);
+			tail->start = end;
+			tail->size = hole->start + hole->size - end;
+			cma_bf_insert_by_start(bf, tail);
+			cma_bf_insert_by_size(bf, tail);
+		} else {
+			hole->size -= end - hole->start;
+			hole->start = end;
+		}
+	}
+	if (start > hole->start) {
+		/* Keep the space skipped for alignment. */
+		hole->size = start - hole->start;
+		cma_bf_insert_by_size(bf, hole);
+	} else if (end < hole->start + hole->size) {
+		cma_bf_insert_by_size(bf, hole);
+	} else {
+		rb_erase(&hole->by_start, &bf->by_start);
+		cma_bf_push_spare(bf, hole);
+	}
+
+	chunk->start = start;
+	return 0;
+}
+
+static void cma_bf_free(struct cma_region *reg, struct cma_chunk *chunk)
+{
+	struct cma_bf_hole *prev = NULL, *next = NULL, *hole;
+	phys_addr_t start = chunk->start, end = start + chunk->size;
+	struct cma_bf *bf = reg->private_data;
+	struct rb_node *node = bf->by_start.rb_node;
+
+	while (node) {
+		struct cma_bf_hole *h = rb_entry(node, struct cma_bf_hole,
+						 by_start);
+
+		if (h->start < start) {
+			prev = h;
+			node = node->rb_right;
+		} else {
+			next = h;
+			node = node->rb_left;
+		}
+	}
+	/* A chunk overlapping free space means the core lost track. */
+	if (WARN_ON_ONCE((prev && prev->start + prev->size > start) ||
+			 (next && next->start < end)))
+		return;
+
+	if (prev && prev->start + prev->size == start) {
+		rb_erase(&prev->by_size, &bf->by_size);
+		prev->size += chunk->size;
+		if (next && next->start == end) {
+			prev->size += next->size;
+			rb_erase(&next->by_size, &bf->by_size);
+			rb_erase(&next->by_start, &bf->by_start);
+			cma_bf_push_spare(bf, next);
+		}
+		cma_bf_insert_by_size(bf, prev);
+	} else if (next && next->start == end) {
+		rb_erase(&next->by_size, &bf->by_size);
+		next->start = start;
+		next->size += chunk->size;
+		cma_bf_insert_by_size(bf, next);
+	} else {
+		hole = cma_bf_pop_spare(bf);
+		if (WARN_ON_ONCE(!hole))
+			return;
+		hole->start = start;
+		hole->size = chunk->size;
+		cma_bf_insert_by_start(bf, hole);
+		cma_bf_insert_by_size(bf, hole);
+	}
+
+	/* One structure fewer is needed now. */
+	hole = cma_bf_pop_spare(bf);
+	if (!WARN_ON_ONCE(!hole))
+		kmem_cache_free(cma_bf_cache, hole);
+}
+
+static void cma_bf_cleanup(struct cma_region *reg)
+{
+	struct cma_bf *bf = reg->private_data;
+	struct cma_bf_hole *hole, *n;
+
+	rbtree_postorder_for_each_entry_safe(hole, n, &bf->by_start, by_start)
+		kmem_cache_free(cma_bf_cache, hole);
+	while ((hole = cma_bf_pop_spare(bf)))
+		kmem_cache_free(cma_bf_cache, hole);
+	kfree(bf);
+	reg->private_data = NULL;
+}
+
+static int cma_bf_init(struct cma_region *reg)
+{
+	struct cma_bf_hole *hole;
+	struct cma_bf *bf;
+
+	bf = kzalloc(sizeof(*bf), GFP_KERNEL);
+	if (!bf)
+		return -ENOMEM;
+	hole = kmem_cache_alloc(cma_bf_cache, GFP_KERNEL);
+	if (!hole) {
+		kfree(bf);
+		return -ENOMEM;
+	}
+	bf->by_start = RB_ROOT;
+	bf->by_size = RB_ROOT;
+	hole->start = reg->start;
+	hole->size = reg->size;
+	cma_bf_insert_by_start(bf, hole);
+	cma_bf_insert_by_size(bf, hole);
+	reg->private_data = bf;
+	return 0;
+}
+
+/**
+ * cma_bf_verify() - check a best-fit region's invariants
+ * @reg:	A region managed by the best-fit allocator.
+ * @hole:	Called for every hole in address order, or NULL.
+ * @arg:	Passed to @hole.
+ *
+ * Checks that the holes lie inside the region in increasing, non-adjacent
+ * order, that both trees hold the same holes, that the free space adds up,
+ * and that there is one hole structure per live chunk plus one.
+ *
+ * Context: Process context.  Takes and releases the region's lock.
+ * Return: NULL if every invariant holds, else a description of the first
+ * one broken.
+ */
+const char *cma_bf_verify(struct cma_region *reg,
+			  void (*hole)(void *arg, phys_addr_t start,
+				       size_t size),
+			  void *arg)
+{
+	struct cma_bf_hole *h, *prev = NULL, *spare;
+	const char *err = NULL;
+	size_t holes = 0, sized = 0, spares = 0, free = 0;
+	struct rb_node *node;
+	struct cma_bf *bf;
+
+	mutex_lock(&reg->lock);
+	bf = reg->private_data;
+	if (!bf) {
+		err = "region has no best-fit state";
+		goto out;
+	}
+	for (node = rb_first(&bf->by_start); node; node = rb_next(node)) {
+		h = rb_entry(node, struct cma_bf_hole, by_start);
+		if (!h->size || h->start < reg->start ||
+		    h->start - reg->start > reg->size - h->size) {
+			err = "hole outside the region";
+			goto out;
+		}
+		if (prev && prev->start + prev->size >= h->start) {
+			err = prev->start + prev->size == h->start ?
+			      "adjacent holes not coalesced" :
+			      "holes overlap or out of order";
+			goto out;
+		}
+		if (hole)
+			hole(arg, h->start, h->size);
+		free += h->size;
+		holes++;
+		prev = h;
+	}
+	prev = NULL;
+	for (node = rb_first(&bf->by_size); node; node = rb_next(node)) {
+		h = rb_entry(node, struct cma_bf_hole, by_size);
+		if (prev && (prev->size > h->size ||
+			     (prev->size == h->size && prev->start >= h->start))) {
+			err = "size tree out of order";
+			goto out;
+		}
+		sized++;
+		prev = h;
+	}
+	for (spare = bf->spare; spare; spare = spare->next_spare)
+		spares++;
+	if (sized != holes)
+		err = "trees disagree on the number of holes";
+	else if (free != reg->free_space)
+		err = "free space does not add up";
+	else if (holes + spares != reg->users + 1)
+		err = "hole structures not one per chunk plus one";
+out:
+	mutex_unlock(&reg->lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_bf_verify);
+
+static struct cma_allocator cma_bf_allocator = {
+	.name		= "bf",
+	.init		= cma_bf_init,
+	.cleanup	= cma_bf_cleanup,
+	.alloc		= cma_bf_alloc,
+	.free		= cma_bf_free,
+};
+
+static int __init cma_bf_module_init(void)
+{
+	int ret;
+
+	cma_bf_cache = KMEM_CACHE(cma_bf_hole, 0);
+	if (!cma_bf_cache)
+		return -ENOMEM;
+	ret = cma_allocator_register(&cma_bf_allocator);
+	if (ret) {
+		pr_err("cannot register: %d\n", ret);
+		kmem_cache_destroy(cma_bf_cache);
+	}
+	return ret;
+}
+subsys_initcall(cma_bf_module_init);

@@ -1,0 +1,935 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contiguous memory regions: registry, map and driver API.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+
+/**
+ * DOC: Overview
+ *
+ * Devices without scatter-gather or an IOMMU need physically contiguous
+ * buffers.  Platform code declares named regions of memory, reserved at
+ * early boot, and a map saying which devices (and which types of memory of
+ * a device) allocate from which regions, in order.  Drivers ask by device
+ * (cma_alloc_for()), by region names (cma_alloc_from()) or from a private
+ * region they registered themselves (cma_alloc_from_region()).
+ *
+ * The core only manages configuration; free space within a region is
+ * managed by a pluggable &struct cma_allocator, chosen per region by name or
+ * else the first one registered.  A region whose allocator is not
+ * registered yet attaches when it is, so allocators may be modules.
+ *
+ * Locking: cma_regions_mutex guards the lists of regions and allocators, the
+ * map in force and which allocator a region uses.  Each region's own lock
+ * guards its free space, its users and its allocator's state, so
+ * allocations from different regions run in parallel.  The global mutex is
+ * taken before a region's lock, never the other way round.  All entry
+ * points may sleep.
+ */
+
+#define pr_fmt(fmt) "cma_regions: " fmt
+
+#include <kunit/visibility.h>
+#include <linux/cma_regions.h>
+#include <linux/device.h>
+#include <linux/init.h>
+#include <linux/kref.h>
+#include <linux/lockdep.h>
+#include <linux/memblock.h>
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "internal.h"
+
+/**
+ * struct cma_map - the map in force
+ * @ref:	Held by the core while the map is in force and by every
+ *		allocation walking it.
+ * @str:	The map's validated text.
+ */
+struct cma_map {
+	struct kref ref;
+	char str[];
+};
+
+/*
+ * Guards cma_regions_list, cma_allocators_list, cma_map_current and the
+ * &cma_region.alloc and &cma_region.registered fields of every region.
+ */
+static DEFINE_MUTEX(cma_regions_mutex);
+static LIST_HEAD(cma_regions_list);
+static LIST_HEAD(cma_allocators_list);
+static struct cma_map *cma_map_current;
+
+/* Early boot state; single threaded, gone after init. */
+static __initdata LIST_HEAD(cma_early_regions);
+static const char *cma_early_map __initdata;
+
+static struct cma_map *cma_map_alloc(const char *str)
+{
+	size_t len = strlen(str);
+	struct cma_map *map;
+
+	map = kmalloc(struct_size(map, str, len + 1), GFP_KERNEL);
+	if (!map)
+		return NULL;
+	kref_init(&map->ref);
+	memcpy(map->str, str, len + 1);
+	return map;
+}
+
+static void cma_map_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct cma_map, ref));
+}
+
+static void cma_map_put(struct cma_map *map)
+{
+	if (map)
+		kref_put(&map->ref, cma_map_release);
+}
+
+static struct cma_map *cma_map_get_current(void)
+{
+	struct cma_map *map;
+
+	mutex_lock(&cma_regions_mutex);
+	map = cma_map_current;
+	if (map)
+		kref_get(&map->ref);
+	mutex_unlock(&cma_regions_mutex);
+	return map;
+}
+
+/**
+ * cma_map_replace() - put a new map in force
+ * @str:	The new map; may be empty.
+ *
+ * The map is validated in full before it replaces the old one; allocations
+ * already walking the old map finish with it.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 on success, -EINVAL if @str is NULL or malformed (the old map
+ * stays in force), -ENOMEM if the copy cannot be allocated.
+ */
+int cma_map_replace(const char *str)
+{
+	struct cma_map *map, *old;
+
+	if (!str || cma_map_validate(str))
+		return -EINVAL;
+	map = cma_map_alloc(str);
+	if (!map)
+		return -ENOMEM;
+
+	mutex_lock(&cma_regions_mutex);
+	old = cma_map_current;
+	cma_map_current = map;
+	mutex_unlock(&cma_regions_mutex);
+
+	cma_map_put(old);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_map_replace);
+
+/**
+ * cma_map_print() - copy the map in force
+ * @buf:	Buffer.
+ * @size:	Size of @buf; the copy is truncated and NUL-terminated.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: the length of the map in force, which is empty if none was set.
+ */
+size_t cma_map_print(char *buf, size_t size)
+{
+	size_t len;
+
+	mutex_lock(&cma_regions_mutex);
+	len = cma_map_current ? strlen(cma_map_current->str) : 0;
+	if (size)
+		strscpy(buf, cma_map_current ? cma_map_current->str : "", size);
+	mutex_unlock(&cma_regions_mutex);
+	return len;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_map_print);
+
+/* Caller holds cma_regions_mutex. */
+static struct cma_allocator *__cma_allocator_find(const char *name)
+{
+	struct cma_allocator *alloc;
+
+	lockdep_assert_held(&cma_regions_mutex);
+	list_for_each_entry(alloc, &cma_allocators_list, list)
+		if (!name || !strcmp(alloc->name, name))
+			return alloc;
+	return NULL;
+}
+
+/* Caller holds cma_regions_mutex. */
+static struct cma_region *__cma_region_find(const char *name, size_t len)
+{
+	struct cma_region *reg;
+
+	lockdep_assert_held(&cma_regions_mutex);
+	list_for_each_entry(reg, &cma_regions_list, list)
+		if (reg->name && strlen(reg->name) == len &&
+		    !memcmp(reg->name, name, len))
+			return reg;
+	return NULL;
+}
+
+/*
+ * Hands @reg to @alloc.  Caller holds cma_regions_mutex and @reg has no
+ * allocator.
+ */
+static int __cma_region_attach(struct cma_region *reg,
+			       struct cma_allocator *alloc)
+{
+	int ret = 0;
+
+	lockdep_assert_held(&cma_regions_mutex);
+	mutex_lock(&reg->lock);
+	if (alloc->init)
+		ret = alloc->init(reg);
+	if (!ret)
+		reg->alloc = alloc;
+	mutex_unlock(&reg->lock);
+	return ret;
+}
+
+/* Attaches @reg to the allocator it asks for, if registered. */
+static void __cma_region_attach_default(struct cma_region *reg)
+{
+	struct cma_allocator *alloc = __cma_allocator_find(reg->alloc_name);
+	int ret;
+
+	if (!alloc)
+		return;
+	ret = __cma_region_attach(reg, alloc);
+	if (ret)
+		pr_err("region %s: allocator %s failed to attach: %d\n",
+		       reg->name ?: "(private)", alloc->name, ret);
+}
+
+/* Caller holds cma_regions_mutex and @reg has no users. */
+static void __cma_region_detach(struct cma_region *reg)
+{
+	lockdep_assert_held(&cma_regions_mutex);
+	mutex_lock(&reg->lock);
+	if (reg->alloc && reg->alloc->cleanup)
+		reg->alloc->cleanup(reg);
+	reg->alloc = NULL;
+	reg->private_data = NULL;
+	mutex_unlock(&reg->lock);
+}
+
+/**
+ * cma_region_register() - make a region available for allocations
+ * @reg:	The region; its public fields are filled in and it is not
+ *		registered.  It must stay valid until unregistered.
+ *
+ * A region with a name can be used through the map and cma_alloc_from();
+ * one without (a private region) only through cma_alloc_from_region().  The
+ * region is attached to the allocator named by &cma_region.alloc_name, or to
+ * the first allocator registered; if there is none yet, it attaches when
+ * one is registered and allocations fail with -ENOMEM until then.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 on success; -EINVAL if @reg is malformed (see the grammar's
+ * rules for names, sizes and alignment); -EEXIST if @reg is already
+ * registered or its name is taken; -EADDRINUSE if it overlaps a registered
+ * region; or the error of the allocator's &cma_allocator.init.
+ */
+int cma_region_register(struct cma_region *reg)
+{
+	struct cma_allocator *alloc;
+	struct cma_region *other;
+	int ret;
+
+	ret = cma_region_check(reg);
+	if (ret)
+		return ret;
+
+	mutex_lock(&cma_regions_mutex);
+	ret = -EEXIST;
+	if (reg->registered)
+		goto out;
+	list_for_each_entry(other, &cma_regions_list, list) {
+		if (reg->name && other->name && !strcmp(reg->name, other->name))
+			goto out;
+		if (reg->start < other->start + other->size &&
+		    other->start < reg->start + reg->size) {
+			ret = -EADDRINUSE;
+			goto out;
+		}
+	}
+
+	mutex_init(&reg->lock);
+	reg->alloc = NULL;
+	reg->private_data = NULL;
+	reg->free_space = reg->size;
+	reg->users = 0;
+	alloc = __cma_allocator_find(reg->alloc_name);
+	if (alloc) {
+		ret = __cma_region_attach(reg, alloc);
+		if (ret) {
+			mutex_destroy(&reg->lock);
+			goto out;
+		}
+	}
+	list_add_tail(&reg->list, &cma_regions_list);
+	reg->registered = true;
+	ret = 0;
+out:
+	mutex_unlock(&cma_regions_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(cma_region_register);
+
+/**
+ * cma_region_unregister() - withdraw a region
+ * @reg:	A registered region.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 on success, -EINVAL if @reg is NULL or not registered, -EBUSY
+ * while chunks allocated from it are alive.
+ */
+int cma_region_unregister(struct cma_region *reg)
+{
+	int ret = -EINVAL;
+
+	if (!reg)
+		return -EINVAL;
+
+	mutex_lock(&cma_regions_mutex);
+	if (!reg->registered)
+		goto out;
+	/* New allocations need cma_regions_mutex: users can only drop. */
+	mutex_lock(&reg->lock);
+	ret = reg->users ? -EBUSY : 0;
+	mutex_unlock(&reg->lock);
+	if (ret)
+		goto out;
+	__cma_region_detach(reg);
+	list_del_init(&reg->list);
+	reg->registered = false;
+	mutex_destroy(&reg->lock);
+out:
+	mutex_unlock(&cma_regions_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(cma_region_unregister);
+
+/**
+ * cma_allocator_register() - add an allocator
+ * @alloc:	The allocator; &cma_allocator.name, &cma_allocator.alloc and
+ *		&cma_allocator.free must be set.
+ *
+ * Every registered region that waits for this allocator (by name, or for
+ * any allocator) is attached to it.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 on success, -EINVAL if @alloc is malformed, -EEXIST if its name
+ * is taken.
+ */
+int cma_allocator_register(struct cma_allocator *alloc)
+{
+	struct cma_region *reg;
+	int ret = 0;
+
+	if (!alloc || !alloc->name || !alloc->alloc || !alloc->free ||
+	    !cma_name_valid(alloc->name,
+			    strnlen(alloc->name, CMA_REGIONS_NAME_MAX + 1)))
+		return -EINVAL;
+
+	mutex_lock(&cma_regions_mutex);
+	if (__cma_allocator_find(alloc->name)) {
+		ret = -EEXIST;
+		goto out;
+	}
+	list_add_tail(&alloc->list, &cma_allocators_list);
+	list_for_each_entry(reg, &cma_regions_list, list)
+		if (!reg->alloc)
+			__cma_region_attach_default(reg);
+out:
+	mutex_unlock(&cma_regions_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(cma_allocator_register);
+
+/**
+ * cma_allocator_unregister() - remove an allocator
+ * @alloc:	A registered allocator.
+ *
+ * Regions using @alloc are detached from it, and those that asked for no
+ * allocator in particular move to the first one still registered.  An
+ * allocator module's references are held while any of its regions has
+ * chunks, so a module can always unregister from its exit function.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 on success, -EINVAL if @alloc is NULL, -ENOENT if it is not
+ * registered, -EBUSY if a region it manages has allocated chunks (nothing
+ * is detached then).
+ */
+int cma_allocator_unregister(struct cma_allocator *alloc)
+{
+	struct cma_allocator *a;
+	struct cma_region *reg;
+	int ret = -ENOENT;
+
+	if (!alloc)
+		return -EINVAL;
+
+	mutex_lock(&cma_regions_mutex);
+	list_for_each_entry(a, &cma_allocators_list, list)
+		if (a == alloc)
+			ret = 0;
+	if (ret)
+		goto out;
+	list_for_each_entry(reg, &cma_regions_list, list) {
+		if (reg->alloc != alloc)
+			continue;
+		mutex_lock(&reg->lock);
+		if (reg->users)
+			ret = -EBUSY;
+		mutex_unlock(&reg->lock);
+		if (ret)
+			goto out;
+	}
+	list_del(&alloc->list);
+	list_for_each_entry(reg, &cma_regions_list, list) {
+		if (reg->alloc != alloc)
+			continue;
+		__cma_region_detach(reg);
+		__cma_region_attach_default(reg);
+	}
+out:
+	mutex_unlock(&cma_regions_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(cma_allocator_unregister);
+
+/* Normalises a request; returns -EINVAL for a malformed one. */
+static int cma_check_request(size_t *size, phys_addr_t *alignment)
+{
+	if (!*size || *size > SIZE_MAX - PAGE_SIZE + 1)
+		return -EINVAL;
+	if (*alignment & (*alignment - 1))
+		return -EINVAL;
+	*size = PAGE_ALIGN(*size);
+	*alignment = max_t(phys_addr_t, *alignment, PAGE_SIZE);
+	return 0;
+}
+
+/* Caller holds @reg->lock; @chunk->size is set. */
+static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
+			      phys_addr_t alignment)
+{
+	struct cma_allocator *alloc = reg->alloc;
+	int ret;
+
+	lockdep_assert_held(&reg->lock);
+	if (!alloc || chunk->size > reg->free_space)
+		return -ENOMEM;
+	/* The allocator's module stays while the region has chunks. */
+	if (!reg->users && !try_module_get(alloc->owner))
+		return -ENOMEM;
+
+	ret = alloc->alloc(reg, chunk, alignment);
+	if (!ret && WARN_ON_ONCE(chunk->start < reg->start ||
+				 chunk->start - reg->start >
+				 reg->size - chunk->size ||
+				 !IS_ALIGNED(chunk->start, alignment))) {
+		alloc->free(reg, chunk);
+		ret = -ENOMEM;
+	}
+	if (ret) {
+		if (!reg->users)
+			module_put(alloc->owner);
+		return -ENOMEM;
+	}
+
+	chunk->reg = reg;
+	kref_init(&chunk->ref);
+	reg->free_space -= chunk->size;
+	reg->users++;
+	return 0;
+}
+
+/*
+ * Tries the regions named in @list in turn.  Returns -ENOENT if none of
+ * them is registered, -ENOMEM if none has room.
+ */
+static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
+					     size_t size, phys_addr_t alignment)
+{
+	const char *cursor = list, *end = list + len, *name;
+	struct cma_chunk *chunk;
+	int ret = -ENOENT;
+	size_t n;
+
+	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
+
+	while ((name = cma_names_next(&cursor, end, &n))) {
+		struct cma_region *reg;
+		int err;
+
+		mutex_lock(&cma_regions_mutex);
+		reg = __cma_region_find(name, n);
+		if (reg)
+			mutex_lock(&reg->lock);
+		mutex_unlock(&cma_regions_mutex);
+		if (!reg)
+			continue;
+
+		chunk->size = size;
+		err = __cma_region_alloc(reg, chunk, alignment);
+		mutex_unlock(&reg->lock);
+		if (!err)
+			return chunk;
+		ret = err;
+	}
+	kfree(chunk);
+	return ERR_PTR(ret);
+}
+
+/**
+ * cma_alloc_for() - allocate contiguous memory for a device
+ * @dev:	The device; the map is matched against its name.
+ * @type:	Type of memory, or NULL for ``"common"``.
+ * @size:	Size in bytes; rounded up to whole pages.
+ * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
+ *
+ * The first map rule matching (dev_name(@dev), @type) lists the regions to
+ * try, in order.
+ *
+ * Context: Process context; may sleep.
+ * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
+ * NULL or unnamed @dev, a zero or overflowing @size or an @alignment that
+ * is not a power of two; -ENOENT if no rule matches or none of its regions
+ * is registered; -ENOMEM if none of them has room.
+ */
+struct cma_chunk *cma_alloc_for(const struct device *dev, const char *type,
+				size_t size, phys_addr_t alignment)
+{
+	struct cma_chunk *chunk;
+	struct cma_map *map;
+	const char *list;
+	size_t len;
+	int ret;
+
+	if (!dev || !dev_name(dev) || cma_check_request(&size, &alignment))
+		return ERR_PTR(-EINVAL);
+
+	map = cma_map_get_current();
+	if (!map)
+		return ERR_PTR(-ENOENT);
+	ret = cma_map_match(map->str, dev_name(dev), type ?: CMA_DEFAULT_TYPE,
+			    &list, &len);
+	if (ret)
+		chunk = ERR_PTR(ret);
+	else
+		chunk = cma_alloc_from_list(list, len, size, alignment);
+	cma_map_put(map);
+	return chunk;
+}
+EXPORT_SYMBOL_GPL(cma_alloc_for);
+
+/**
+ * cma_alloc_from() - allocate contiguous memory from named regions
+ * @regions:	Comma-separated region names, tried in order.
+ * @size:	Size in bytes; rounded up to whole pages.
+ * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
+ *
+ * Context: Process context; may sleep.
+ * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
+ * malformed @regions, a zero or overflowing @size or an @alignment that is
+ * not a power of two; -ENOENT if none of @regions is registered; -ENOMEM if
+ * none of them has room.
+ */
+struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
+				 phys_addr_t alignment)
+{
+	size_t len;
+
+	if (!regions || cma_check_request(&size, &alignment))
+		return ERR_PTR(-EINVAL);
+	len = strlen(regions);
+	if (cma_names_validate(regions, len))
+		return ERR_PTR(-EINVAL);
+	return cma_alloc_from_list(regions, len, size, alignment);
+}
+EXPORT_SYMBOL_GPL(cma_alloc_from);
+
+/**
+ * cma_alloc_from_region() - allocate contiguous memory from one region
+ * @reg:	A registered region, named or private.
+ * @size:	Size in bytes; rounded up to whole pages.
+ * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
+ *
+ * Context: Process context; may sleep.
+ * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
+ * NULL or unregistered @reg, a zero or overflowing @size or an @alignment
+ * that is not a power of two; -ENOMEM if @reg has no room.
+ */
+struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
+					phys_addr_t alignment)
+{
+	struct cma_chunk *chunk;
+	int ret;
+
+	if (!reg || cma_check_request(&size, &alignment))
+		return ERR_PTR(-EINVAL);
+
+	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
+	chunk->size = size;
+
+	mutex_lock(&cma_regions_mutex);
+	if (!reg->registered) {
+		mutex_unlock(&cma_regions_mutex);
+		kfree(chunk);
+		return ERR_PTR(-EINVAL);
+	}
+	mutex_lock(&reg->lock);
+	mutex_unlock(&cma_regions_mutex);
+	ret = __cma_region_alloc(reg, chunk, alignment);
+	mutex_unlock(&reg->lock);
+	if (ret) {
+		kfree(chunk);
+		return ERR_PTR(ret);
+	}
+	return chunk;
+}
+EXPORT_SYMBOL_GPL(cma_alloc_from_region);
+
+static void cma_chunk_release(struct kref *ref)
+{
+	struct cma_chunk *chunk = container_of(ref, struct cma_chunk, ref);
+	struct cma_region *reg = chunk->reg;
+
+	mutex_lock(&reg->lock);
+	reg->alloc->free(reg, chunk);
+	reg->free_space += chunk->size;
+	if (!--reg->users)
+		module_put(reg->alloc->owner);
+	mutex_unlock(&reg->lock);
+	kfree(chunk);
+}
+
+/**
+ * cma_chunk_get() - take a reference to a chunk
+ * @chunk:	A chunk with at least one reference.
+ *
+ * Context: Any context.
+ * Return: @chunk.
+ */
+struct cma_chunk *cma_chunk_get(struct cma_chunk *chunk)
+{
+	kref_get(&chunk->ref);
+	return chunk;
+}
+EXPORT_SYMBOL_GPL(cma_chunk_get);
+
+/**
+ * cma_chunk_put() - drop a reference to a chunk
+ * @chunk:	A chunk, or NULL or an error pointer (ignored).
+ *
+ * The memory goes back to its region when the last reference is dropped.
+ *
+ * Context: Process context; may sleep.
+ */
+void cma_chunk_put(struct cma_chunk *chunk)
+{
+	if (!IS_ERR_OR_NULL(chunk))
+		kref_put(&chunk->ref, cma_chunk_release);
+}
+EXPORT_SYMBOL_GPL(cma_chunk_put);
+
+/**
+ * cma_free() - release a chunk
+ * @chunk:	A chunk returned by an allocation function, or NULL or an
+ *		error pointer (ignored).
+ *
+ * Drops the allocation's reference: the memory goes back to its region now
+ * unless cma_chunk_get() took others.
+ *
+ * Context: Process context; may sleep.
+ */
+void cma_free(struct cma_chunk *chunk)
+{
+	cma_chunk_put(chunk);
+}
+EXPORT_SYMBOL_GPL(cma_free);
+
+/* Adds a region's numbers to @info.  Caller holds cma_regions_mutex. */
+static void __cma_info_add(struct cma_info *info, struct cma_region *reg)
+{
+	phys_addr_t end = reg->start + reg->size;
+
+	lockdep_assert_held(&cma_regions_mutex);
+	if (!info->count || reg->start < info->lower_bound)
+		info->lower_bound = reg->start;
+	if (!info->count || end > info->upper_bound)
+		info->upper_bound = end;
+	info->total_size += reg->size;
+	mutex_lock(&reg->lock);
+	info->free_size += reg->free_space;
+	mutex_unlock(&reg->lock);
+	info->count++;
+}
+
+static int cma_info_list(struct cma_info *info, const char *list, size_t len)
+{
+	const char *cursor = list, *end = list + len, *name;
+	size_t n;
+
+	memset(info, 0, sizeof(*info));
+	mutex_lock(&cma_regions_mutex);
+	while ((name = cma_names_next(&cursor, end, &n))) {
+		struct cma_region *reg = __cma_region_find(name, n);
+
+		if (reg)
+			__cma_info_add(info, reg);
+	}
+	mutex_unlock(&cma_regions_mutex);
+	return info->count ? 0 : -ENOENT;
+}
+
+/**
+ * cma_info_for() - describe the regions a device allocates from
+ * @info:	Filled in on success.
+ * @dev:	The device.
+ * @type:	Type of memory, or NULL for ``"common"``.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 on success, -EINVAL if @info or @dev is NULL or @dev has no
+ * name, -ENOENT if no rule matches or none of its regions is registered.
+ */
+int cma_info_for(struct cma_info *info, const struct device *dev,
+		 const char *type)
+{
+	struct cma_map *map;
+	const char *list;
+	size_t len;
+	int ret;
+
+	if (!info || !dev || !dev_name(dev))
+		return -EINVAL;
+
+	map = cma_map_get_current();
+	if (!map)
+		return -ENOENT;
+	ret = cma_map_match(map->str, dev_name(dev), type ?: CMA_DEFAULT_TYPE,
+			    &list, &len);
+	if (!ret)
+		ret = cma_info_list(info, list, len);
+	cma_map_put(map);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(cma_info_for);
+
+/**
+ * cma_info_about() - describe named regions
+ * @info:	Filled in on success.
+ * @regions:	Comma-separated region names.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 on success, -EINVAL if @info is NULL or @regions is NULL or
+ * malformed, -ENOENT if none of @regions is registered.
+ */
+int cma_info_about(struct cma_info *info, const char *regions)
+{
+	size_t len;
+
+	if (!info || !regions)
+		return -EINVAL;
+	len = strlen(regions);
+	if (cma_names_validate(regions, len))
+		return -EINVAL;
+	return cma_info_list(info, regions, len);
+}
+EXPORT_SYMBOL_GPL(cma_info_about);
+
+/* Early boot: single threaded, no locking. */
+static int __init cma_early_region_check(struct cma_region *reg)
+{
+	struct cma_region *other;
+
+	if (cma_region_check(reg))
+		return -EINVAL;
+	list_for_each_entry(other, &cma_early_regions, list) {
+		if (other == reg)
+			return -EEXIST;
+		if (reg->name && other->name && !strcmp(reg->name, other->name))
+			return -EEXIST;
+	}
+	return 0;
+}
+
+/**
+ * cma_early_region_register() - declare a region to reserve at boot
+ * @reg:	The region; &cma_region.start may be zero for "anywhere".  It
+ *		must not live in __initdata.
+ *
+ * The region is reserved by cma_early_regions_reserve() and registered
+ * when the core initialises.
+ *
+ * Context: Early boot, before cma_early_regions_reserve().
+ * Return: 0 on success, -EINVAL if @reg is malformed, -EEXIST if it or its
+ * name is already declared.
+ */
+int __init cma_early_region_register(struct cma_region *reg)
+{
+	int ret = cma_early_region_check(reg);
+
+	if (ret)
+		return ret;
+	reg->reserved = false;
+	list_add_tail(&reg->list, &cma_early_regions);
+	return 0;
+}
+
+/**
+ * cma_set_defaults() - declare a platform's regions and map
+ * @regions:	Array of regions ended by one with a zero size, or NULL.
+ *		It must not live in __initdata.
+ * @map:	The map, or NULL to keep the current one.
+ *
+ * Everything is checked before anything is declared: either all regions
+ * and the map are taken, or none.
+ *
+ * Context: Early boot, before cma_early_regions_reserve(); typically from a
+ * machine's reserve() hook.
+ * Return: 0 on success, -EINVAL if a region or @map is malformed, -EEXIST
+ * if a region name is used twice or already declared.
+ */
+int __init cma_set_defaults(struct cma_region *regions, const char *map)
+{
+	struct cma_region *reg, *other;
+	int ret;
+
+	if (map && cma_map_validate(map))
+		return -EINVAL;
+	for (reg = regions; reg && reg->size; reg++) {
+		ret = cma_early_region_check(reg);
+		if (ret)
+			return ret;
+		for (other = regions; other < reg; other++)
+			if (reg->name && other->name &&
+			    !strcmp(reg->name, other->name))
+				return -EEXIST;
+	}
+
+	for (reg = regions; reg && reg->size; reg++)
+		cma_early_region_register(reg);
+	if (map)
+		cma_early_map = map;
+	return 0;
+}
+
+/**
+ * cma_early_region_reserve() - reserve one region's memory with memblock
+ * @reg:	A region declared with cma_early_region_register().
+ *
+ * A region with a start address is reserved exactly there; one without is
+ * placed anywhere in memory the kernel maps, aligned to its alignment.
+ *
+ * Context: Early boot, while memblock is in charge of memory.
+ * Return: 0 on success; -EINVAL if @reg is malformed; -EBUSY if it is
+ * already reserved or overlaps reserved memory; -ENOMEM if its range is not
+ * all memory or there is no room for it.
+ */
+int __init cma_early_region_reserve(struct cma_region *reg)
+{
+	phys_addr_t start;
+
+	if (cma_region_check(reg))
+		return -EINVAL;
+	if (reg->reserved)
+		return -EBUSY;
+
+	if (reg->start) {
+		if (!memblock_is_region_memory(reg->start, reg->size))
+			return -ENOMEM;
+		if (memblock_is_region_reserved(reg->start, reg->size))
+			return -EBUSY;
+		if (memblock_reserve(reg->start, reg->size))
+			return -ENOMEM;
+	} else {
+		start = memblock_phys_alloc_range(reg->size,
+						  max_t(phys_addr_t,
+							reg->alignment,
+							PAGE_SIZE),
+						  0, MEMBLOCK_ALLOC_ACCESSIBLE);
+		if (!start)
+			return -ENOMEM;
+		reg->start = start;
+	}
+	reg->reserved = true;
+	return 0;
+}
+
+/**
+ * cma_early_regions_reserve() - reserve every declared region
+ * @reserve:	Function reserving one region, or NULL for
+ *		cma_early_region_reserve().
+ *
+ * Regions already reserved are skipped, so architecture code may call this
+ * more than once.  A region that cannot be reserved is reported and left
+ * out; the others are unaffected.
+ *
+ * Context: Early boot, while memblock is in charge of memory.
+ */
+void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
+{
+	struct cma_region *reg;
+	int ret;
+
+	list_for_each_entry(reg, &cma_early_regions, list) {
+		if (reg->reserved)
+			continue;
+		ret = reserve ? reserve(reg) : cma_early_region_reserve(reg);
+		if (ret) {
+			pr_err("region %s: cannot reserve %zu KiB at %pa: %d\n",
+			       reg->name ?: "(private)", reg->size >> 10,
+			       &reg->start, ret);
+			continue;
+		}
+		reg->reserved = true;
+		pr_info("region %s: reserved %zu KiB at %pa\n",
+			reg->name ?: "(private)", reg->size >> 10,
+			&reg->start);
+	}
+}
+
+static int __init cma_regions_init(void)
+{
+	struct cma_region *reg, *next;
+	int ret;
+
+	if (cma_early_map) {
+		ret = cma_map_replace(cma_early_map);
+		if (ret)
+			pr_err("cannot set the map: %d\n", ret);
+	}
+
+	list_for_each_entry_safe(reg, next, &cma_early_regions, list) {
+		list_del_init(&reg->list);
+		if (!reg->reserved)
+			continue;
+		ret = cma_region_register(reg);
+		if (ret)
+			pr_err("region %s: cannot register: %d\n",
+			       reg->name ?: "(private)", ret);
+	}
+	return 0;
+}
+core_initcall(cma_regions_init);

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Contiguous memory regions: interfaces shared between the core, the parser
+ * and the optional layers.  Nothing here is part of the driver API.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+#ifndef _MM_CMA_REGIONS_INTERNAL_H
+#define _MM_CMA_REGIONS_INTERNAL_H
+
+#include <linux/cma_regions.h>
+#include <linux/types.h>
+
+/* Longest map accepted, without the terminating NUL. */
+#define CMA_MAP_MAX		(PAGE_SIZE - 1)
+
+/* The type a request without one asks for. */
+#define CMA_DEFAULT_TYPE	"common"
+
+/* parse.c: the configuration grammar; no locking, no global state. */
+bool cma_name_valid(const char *name, size_t len);
+int cma_names_validate(const char *list, size_t len);
+const char *cma_names_next(const char **cursor, const char *end,
+			   size_t *len);
+int cma_region_check(const struct cma_region *reg);
+int cma_parse_size(const char **str, u64 *val);
+int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max);
+int cma_map_validate(const char *map);
+int cma_map_match(const char *map, const char *dev, const char *type,
+		  const char **list, size_t *len);
+
+/* core.c: the map in force. */
+int cma_map_replace(const char *map);
+size_t cma_map_print(char *buf, size_t size);
+
+/* best_fit.c: for the KUnit tests. */
+const char *cma_bf_verify(struct cma_region *reg,
+			  void (*hole)(void *arg, phys_addr_t start,
+				       size_t size),
+			  void *arg);
+
+#endif /* _MM_CMA_REGIONS_INTERNAL_H */

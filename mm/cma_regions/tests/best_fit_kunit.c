@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the contiguous memory regions best-fit allocator.
+ *
+ * Every step is checked against a reference model: a bitmap of the
+ * region's pages.  The regions use fake physical ranges.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/cma_regions.h>
+#include <linux/mm.h>
+#include <linux/prandom.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "../internal.h"
+
+/* On a 256 MiB boundary and below 4 GiB. */
+#define BF_BASE		((phys_addr_t)0xf0000000)
+
+struct bf_model {
+	struct kunit *test;
+	struct cma_region *reg;
+	unsigned long *used;		/* one bit per page of the region */
+	unsigned long pages;
+};
+
+static void bf_region_release(void *data)
+{
+	cma_region_unregister(data);
+}
+
+static struct bf_model *bf_setup(struct kunit *test, size_t size)
+{
+	struct bf_model *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->test = test;
+	m->pages = size >> PAGE_SHIFT;
+	m->used = kunit_kcalloc(test, BITS_TO_LONGS(m->pages),
+				sizeof(unsigned long), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->used);
+	m->reg = kunit_kzalloc(test, sizeof(*m->reg), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->reg);
+	m->reg->name = "kt-bf";
+	m->reg->start = BF_BASE;
+	m->reg->size = size;
+	m->reg->alloc_name = "bf";
+	KUNIT_ASSERT_EQ(test, cma_region_register(m->reg), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, bf_region_release,
+							m->reg), 0);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, m->reg->alloc,
+				  "the best-fit allocator is not registered");
+	return m;
+}
+
+static unsigned long bf_page(struct bf_model *m, phys_addr_t addr)
+{
+	return (addr - m->reg->start) >> PAGE_SHIFT;
+}
+
+/* Each hole must be a maximal run of free pages in the model. */
+static void bf_check_hole(void *arg, phys_addr_t start, size_t size)
+{
+	struct bf_model *m = arg;
+	unsigned long first = bf_page(m, start), nr = size >> PAGE_SHIFT;
+
+	KUNIT_EXPECT_EQ(m->test, find_next_bit(m->used, first + nr, first),
+			first + nr);
+	if (first)
+		KUNIT_EXPECT_TRUE(m->test, test_bit(first - 1, m->used));
+	if (first + nr < m->pages)
+		KUNIT_EXPECT_TRUE(m->test, test_bit(first + nr, m->used));
+}
+
+/* The allocator's invariants hold and its holes are the model's. */
+static void bf_check(struct bf_model *m)
+{
+	const char *err = cma_bf_verify(m->reg, bf_check_hole, m);
+	size_t free = (m->pages - bitmap_weight(m->used, m->pages)) <<
+		      PAGE_SHIFT;
+
+	KUNIT_ASSERT_NULL_MSG(m->test, err, "%s", err);
+	KUNIT_ASSERT_EQ(m->test, m->reg->free_space, free);
+}
+
+/* Whether the model has an aligned run of @nr free pages. */
+static bool bf_model_fits(struct bf_model *m, unsigned long nr,
+			  phys_addr_t alignment)
+{
+	unsigned long mask = (alignment >> PAGE_SHIFT) - 1;
+
+	return bitmap_find_next_zero_area(m->used, m->pages, 0, nr, mask) <
+	       m->pages;
+}
+
+/* The length of the smallest run of at least @nr free pages. */
+static unsigned long bf_model_best(struct bf_model *m, unsigned long nr)
+{
+	unsigned long best = ULONG_MAX, start, end = 0;
+
+	for (;;) {
+		start = find_next_zero_bit(m->used, m->pages, end);
+		if (start >= m->pages)
+			break;
+		end = find_next_bit(m->used, m->pages, start);
+		if (end - start >= nr && end - start < best)
+			best = end - start;
+	}
+	return best;
+}
+
+static struct cma_chunk *bf_alloc(struct bf_model *m, size_t size,
+				  phys_addr_t alignment)
+{
+	unsigned long nr = PAGE_ALIGN(size) >> PAGE_SHIFT, first;
+	phys_addr_t align = max_t(phys_addr_t, alignment, PAGE_SIZE);
+	bool fits = bf_model_fits(m, nr, align);
+	unsigned long best = bf_model_best(m, nr);
+	struct cma_chunk *chunk;
+
+	chunk = cma_alloc_from_region(m->reg, size, alignment);
+	if (!fits) {
+		KUNIT_EXPECT_EQ(m->test, PTR_ERR_OR_ZERO(chunk), -ENOMEM);
+		return NULL;
+	}
+	KUNIT_ASSERT_FALSE_MSG(m->test, IS_ERR(chunk),
+			       "%zu bytes aligned to %pa failed: %ld", size,
+			       &align, PTR_ERR(chunk));
+	KUNIT_EXPECT_EQ(m->test, chunk->size, nr << PAGE_SHIFT);
+	KUNIT_EXPECT_TRUE(m->test, IS_ALIGNED(chunk->start, align));
+	KUNIT_ASSERT_GE(m->test, chunk->start, m->reg->start);
+	first = bf_page(m, chunk->start);
+	KUNIT_ASSERT_LE(m->test, first + nr, m->pages);
+	/* No overlap with anything allocated. */
+	KUNIT_ASSERT_EQ(m->test, find_next_bit(m->used, first + nr, first),
+			first + nr);
+	/* Page-aligned requests are exact best fit, at the hole's start. */
+	if (align == PAGE_SIZE) {
+		unsigned long lo = first ? find_last_bit(m->used, first) : 0;
+		unsigned long hole_start, hole_end;
+
+		hole_start = (first && lo < first) ? lo + 1 : 0;
+		hole_end = find_next_bit(m->used, m->pages, first);
+		KUNIT_EXPECT_EQ(m->test, hole_start, first);
+		KUNIT_EXPECT_EQ(m->test, hole_end - hole_start, best);
+	}
+	bitmap_set(m->used, first, nr);
+	return chunk;
+}
+
+static void bf_free(struct bf_model *m, struct cma_chunk *chunk)
+{
+	bitmap_clear(m->used, bf_page(m, chunk->start),
+		     chunk->size >> PAGE_SHIFT);
+	cma_free(chunk);
+}
+
+static void cma_regions_test_bf_best_fit(struct kunit *test)
+{
+	static const unsigned int pages[] = { 1, 4, 1, 2, 1, 3, 1 };
+	struct bf_model *m = bf_setup(test, SZ_1M);
+	phys_addr_t start[ARRAY_SIZE(pages)];
+	struct cma_chunk *c[8];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		c[i] = bf_alloc(m, pages[i] * PAGE_SIZE, 0);
+		start[i] = c[i]->start;
+	}
+	bf_check(m);
+	/* Holes of 4, 2 and 3 pages, and the big one at the end. */
+	bf_free(m, c[1]);
+	bf_free(m, c[3]);
+	bf_free(m, c[5]);
+	bf_check(m);
+
+	c[7] = bf_alloc(m, 2 * PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, c[7]->start, start[3]);
+	bf_check(m);
+	c[3] = bf_alloc(m, 3 * PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, c[3]->start, start[5]);
+	c[5] = bf_alloc(m, 3 * PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, c[5]->start, start[1]);
+	bf_check(m);
+
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		if (i != 1)
+			bf_free(m, c[i]);
+	bf_check(m);
+}
+
+static void cma_regions_test_bf_alignment(struct kunit *test)
+{
+	struct bf_model *m = bf_setup(test, SZ_4M);
+	struct cma_chunk *small, *aligned, *fill;
+
+	small = bf_alloc(m, PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, small->start, BF_BASE);
+	aligned = bf_alloc(m, PAGE_SIZE, SZ_1M);
+	KUNIT_EXPECT_EQ(test, aligned->start, BF_BASE + SZ_1M);
+	/* The skipped head is still free space... */
+	bf_check(m);
+	KUNIT_EXPECT_EQ(test, m->reg->free_space, SZ_4M - 2 * PAGE_SIZE);
+	/* ... and is used by the next request that fits it. */
+	fill = bf_alloc(m, SZ_1M - PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, fill->start, BF_BASE + PAGE_SIZE);
+	bf_check(m);
+
+	/* Larger than the region, or aligned beyond it. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(m->reg, SZ_8M, 0)),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(m->reg, PAGE_SIZE,
+							    SZ_1G)), -ENOMEM);
+	bf_free(m, small);
+	bf_free(m, aligned);
+	bf_free(m, fill);
+	bf_check(m);
+}
+
+static void cma_regions_test_bf_coalesce(struct kunit *test)
+{
+	struct bf_model *m = bf_setup(test, SZ_64K);
+	struct cma_chunk *c[16];
+	int i;
+
+	/* Fill the region exactly. */
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		c[i] = bf_alloc(m, SZ_4K, 0);
+	KUNIT_EXPECT_EQ(test, m->reg->free_space, 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(m->reg, PAGE_SIZE,
+							    0)), -ENOMEM);
+	bf_check(m);
+
+	/* Free in an order that exercises every merge case. */
+	for (i = 1; i < ARRAY_SIZE(c); i += 2)
+		bf_free(m, c[i]);
+	bf_check(m);
+	for (i = 0; i < ARRAY_SIZE(c); i += 4)
+		bf_free(m, c[i]);
+	bf_check(m);
+	for (i = 2; i < ARRAY_SIZE(c); i += 4)
+		bf_free(m, c[i]);
+	bf_check(m);
+	KUNIT_EXPECT_EQ(test, m->reg->free_space, SZ_64K);
+}
+
+struct bf_random_case {
+	const char *desc;
+	u64 seed;
+	size_t size;
+	unsigned int steps;
+	unsigned int max_live;
+	unsigned int max_order;		/* sizes up to 2^max_order pages */
+};
+
+static const struct bf_random_case bf_random_cases[] = {
+	{ "16M, small chunks", 1, SZ_16M, 3000, 256, 4 },
+	{ "16M, mixed chunks", 2, SZ_16M, 3000, 128, 8 },
+	{ "4M, near full", 3, SZ_4M, 3000, 512, 5 },
+	{ "64M, large chunks", 4, SZ_64M, 2000, 64, 12 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(bf_random, bf_random_cases, desc);
+
+static void cma_regions_test_bf_random(struct kunit *test)
+{
+	static const phys_addr_t aligns[] = { 0, 0, 0, SZ_8K, SZ_64K, SZ_1M };
+	const struct bf_random_case *c = test->param_value;
+	struct bf_model *m = bf_setup(test, c->size);
+	struct cma_chunk **live;
+	unsigned int nlive = 0, step, fails = 0;
+	struct rnd_state rnd;
+
+	live = kunit_kcalloc(test, c->max_live, sizeof(*live), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	prandom_seed_state(&rnd, c->seed);
+
+	for (step = 0; step < c->steps; step++) {
+		u32 r = prandom_u32_state(&rnd);
+
+		if (nlive < c->max_live && (!nlive || r % 100 < 55)) {
+			unsigned int order = prandom_u32_state(&rnd) %
+					     (c->max_order + 1);
+			size_t size = ((size_t)1 << order) * PAGE_SIZE;
+			struct cma_chunk *chunk;
+
+			/* Log-uniform sizes, not always whole pages. */
+			size -= prandom_u32_state(&rnd) % (size / 2 + 1);
+			chunk = bf_alloc(m, size, aligns[prandom_u32_state(&rnd) %
+						       ARRAY_SIZE(aligns)]);
+			if (chunk)
+				live[nlive++] = chunk;
+			else
+				fails++;
+		} else {
+			unsigned int i = prandom_u32_state(&rnd) % nlive;
+
+			bf_free(m, live[i]);
+			live[i] = live[--nlive];
+		}
+		bf_check(m);
+	}
+	kunit_info(test, "%u steps, %u live at the end, %u refused\n",
+		   c->steps, nlive, fails);
+
+	while (nlive)
+		bf_free(m, live[--nlive]);
+	bf_check(m);
+	/* Everything back: one hole, the whole region. */
+	KUNIT_EXPECT_EQ(test, m->reg->free_space, c->size);
+}
+
+static struct kunit_case cma_bf_cases[] = {
+	KUNIT_CASE(cma_regions_test_bf_best_fit),
+	KUNIT_CASE(cma_regions_test_bf_alignment),
+	KUNIT_CASE(cma_regions_test_bf_coalesce),
+	KUNIT_CASE_PARAM(cma_regions_test_bf_random, bf_random_gen_params),
+	{}
+};
+
+static struct kunit_suite cma_bf_suite = {
+	.name = "cma_regions_best_fit",
+	.test_cases = cma_bf_cases,
+};
+
+kunit_test_suites(&cma_bf_suite);

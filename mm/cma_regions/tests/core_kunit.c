@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the contiguous memory regions registry and driver API.
+ *
+ * The regions use fake physical ranges: neither the core nor the test
+ * allocator touches the memory they describe.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/cma_regions.h>
+#include <linux/device.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "../internal.h"
+
+/* Fake physical ranges, below 4 GiB so 32-bit phys_addr_t works too. */
+#define KT_BASE		((phys_addr_t)0xe0000000)
+
+/* A first-fit allocator over a bitmap of pages, counting its calls. */
+struct kt_bitmap {
+	unsigned long *map;
+	unsigned long pages;
+};
+
+static int kt_inits, kt_cleanups;
+
+static int kt_init(struct cma_region *reg)
+{
+	struct kt_bitmap *bm = kzalloc(sizeof(*bm), GFP_KERNEL);
+
+	if (!bm)
+		return -ENOMEM;
+	bm->pages = reg->size >> PAGE_SHIFT;
+	bm->map = bitmap_zalloc(bm->pages, GFP_KERNEL);
+	if (!bm->map) {
+		kfree(bm);
+		return -ENOMEM;
+	}
+	reg->private_data = bm;
+	kt_inits++;
+	return 0;
+}
+
+static void kt_cleanup(struct cma_region *reg)
+{
+	struct kt_bitmap *bm = reg->private_data;
+
+	bitmap_free(bm->map);
+	kfree(bm);
+	kt_cleanups++;
+}
+
+static int kt_alloc(struct cma_region *reg, struct cma_chunk *chunk,
+		    phys_addr_t alignment)
+{
+	struct kt_bitmap *bm = reg->private_data;
+	unsigned long nr = chunk->size >> PAGE_SHIFT, idx;
+
+	/* The test regions start on a 256 MiB boundary. */
+	idx = bitmap_find_next_zero_area(bm->map, bm->pages, 0, nr,
+					 (alignment >> PAGE_SHIFT) - 1);
+	if (idx >= bm->pages)
+		return -ENOMEM;
+	bitmap_set(bm->map, idx, nr);
+	chunk->start = reg->start + ((phys_addr_t)idx << PAGE_SHIFT);
+	return 0;
+}
+
+static void kt_free(struct cma_region *reg, struct cma_chunk *chunk)
+{
+	struct kt_bitmap *bm = reg->private_data;
+
+	bitmap_clear(bm->map, (chunk->start - reg->start) >> PAGE_SHIFT,
+		     chunk->size >> PAGE_SHIFT);
+}
+
+static struct cma_allocator kt_allocator = {
+	.name = "kunit-bitmap",
+	.init = kt_init,
+	.cleanup = kt_cleanup,
+	.alloc = kt_alloc,
+	.free = kt_free,
+};
+
+/* Registers a region for one test and unregisters it at the test's end. */
+static void kt_region_release(void *data)
+{
+	cma_region_unregister(data);
+}
+
+static struct cma_region *kt_region(struct kunit *test, const char *name,
+				    phys_addr_t offset, size_t size,
+				    const char *alloc_name)
+{
+	struct cma_region *reg = kunit_kzalloc(test, sizeof(*reg), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, reg);
+	reg->name = name;
+	reg->start = KT_BASE + offset;
+	reg->size = size;
+	reg->alloc_name = alloc_name;
+	KUNIT_ASSERT_EQ(test, cma_region_register(reg), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_region_release,
+							reg), 0);
+	return reg;
+}
+
+static size_t kt_free_space(struct cma_region *reg)
+{
+	size_t free;
+
+	mutex_lock(&reg->lock);
+	free = reg->free_space;
+	mutex_unlock(&reg->lock);
+	return free;
+}
+
+static char kt_saved_map[CMA_MAP_MAX + 1];
+
+static int kt_suite_init(struct kunit_suite *suite)
+{
+	cma_map_print(kt_saved_map, sizeof(kt_saved_map));
+	return cma_allocator_register(&kt_allocator);
+}
+
+static void kt_suite_exit(struct kunit_suite *suite)
+{
+	cma_allocator_unregister(&kt_allocator);
+	cma_map_replace(kt_saved_map);
+}
+
+struct kt_bad_region {
+	const char *desc;
+	struct cma_region reg;
+};
+
+static const struct kt_bad_region kt_bad_regions[] = {
+	{ "zero size", { .name = "kt", .start = KT_BASE } },
+	{ "size not page aligned",
+	  { .name = "kt", .start = KT_BASE, .size = PAGE_SIZE + 1 } },
+	{ "start not page aligned",
+	  { .name = "kt", .start = KT_BASE + 1, .size = SZ_1M } },
+	{ "alignment not a power of two",
+	  { .name = "kt", .start = KT_BASE, .size = SZ_1M,
+	    .alignment = 3 * PAGE_SIZE } },
+	{ "alignment below a page",
+	  { .name = "kt", .start = KT_BASE, .size = SZ_1M, .alignment = 512 } },
+	{ "start not aligned to alignment",
+	  { .name = "kt", .start = KT_BASE + SZ_1M, .size = SZ_1M,
+	    .alignment = SZ_2M } },
+	{ "wraps the address space",
+	  { .name = "kt", .start = (phys_addr_t)-SZ_1M, .size = SZ_2M } },
+	{ "bad name", { .name = "k t", .start = KT_BASE, .size = SZ_1M } },
+	{ "empty name", { .name = "", .start = KT_BASE, .size = SZ_1M } },
+	{ "name too long",
+	  { .name = "abcdefghijklmnopqrstuvwxyz012345", .start = KT_BASE,
+	    .size = SZ_1M } },
+	{ "bad allocator name",
+	  { .name = "kt", .start = KT_BASE, .size = SZ_1M,
+	    .alloc_name = "b/f" } },
+};
+
+KUNIT_ARRAY_PARAM_DESC(kt_bad_region, kt_bad_regions, desc);
+
+static void cma_regions_test_register_invalid(struct kunit *test)
+{
+	const struct kt_bad_region *c = test->param_value;
+	struct cma_region reg = c->reg;
+	struct cma_info info;
+
+	KUNIT_EXPECT_EQ(test, cma_region_register(&reg), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, reg.registered);
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, cma_region_register(NULL), -EINVAL);
+}
+
+static void cma_regions_test_register_conflicts(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M, NULL);
+	struct cma_region dup_name = { .name = "kt-a", .start = KT_BASE + SZ_4M,
+				       .size = SZ_1M };
+	struct cma_region overlap = { .start = KT_BASE + SZ_1M - PAGE_SIZE,
+				      .size = SZ_1M };
+	struct cma_region below = { .start = KT_BASE - PAGE_SIZE,
+				    .size = 2 * PAGE_SIZE };
+
+	KUNIT_EXPECT_EQ(test, cma_region_register(a), -EEXIST);
+	KUNIT_EXPECT_EQ(test, cma_region_register(&dup_name), -EEXIST);
+	KUNIT_EXPECT_EQ(test, cma_region_register(&overlap), -EADDRINUSE);
+	KUNIT_EXPECT_EQ(test, cma_region_register(&below), -EADDRINUSE);
+
+	/* Adjacent is fine, on both sides. */
+	kt_region(test, NULL, SZ_1M, SZ_1M, NULL);
+	kt_region(test, NULL, -(phys_addr_t)SZ_1M, SZ_1M, NULL);
+
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&dup_name), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(NULL), -EINVAL);
+}
+
+static void cma_regions_test_alloc_from(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_region *b = kt_region(test, "kt-b", SZ_16M, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_chunk *c1, *c2, *c3;
+
+	/* One byte more than a page takes two pages. */
+	c1 = cma_alloc_from("kt-b,kt-a", PAGE_SIZE + 1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
+	KUNIT_EXPECT_PTR_EQ(test, c1->reg, b);
+	KUNIT_EXPECT_EQ(test, c1->size, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, kt_free_space(b), SZ_1M - 2 * PAGE_SIZE);
+
+	/* Alignment is honoured. */
+	c2 = cma_alloc_from("kt-b", PAGE_SIZE, SZ_256K);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
+	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(c2->start, SZ_256K));
+	KUNIT_EXPECT_GE(test, c2->start, b->start);
+	KUNIT_EXPECT_LE(test, c2->start + c2->size, b->start + b->size);
+
+	/* A full region passes the request on to the next one. */
+	c3 = cma_alloc_from("kt-b,kt-a", SZ_1M, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c3));
+	KUNIT_EXPECT_PTR_EQ(test, c3->reg, a);
+	KUNIT_EXPECT_EQ(test, kt_free_space(a), 0);
+
+	/* Unknown names are skipped. */
+	cma_free(c2);
+	c2 = cma_alloc_from("kt-none,kt-b", PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
+	KUNIT_EXPECT_PTR_EQ(test, c2->reg, b);
+
+	cma_free(c1);
+	cma_free(c2);
+	cma_free(c3);
+	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M);
+	KUNIT_EXPECT_EQ(test, kt_free_space(b), SZ_1M);
+}
+
+static void cma_regions_test_alloc_errors(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_region unregistered = { .name = "kt-u", .start = KT_BASE,
+					   .size = SZ_1M };
+	struct cma_chunk *chunk;
+	struct device *dev;
+
+	dev = kunit_device_register(test, "kt-dev");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", 0, 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", SIZE_MAX, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", PAGE_SIZE,
+						     3 * PAGE_SIZE)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from(NULL, PAGE_SIZE, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("", PAGE_SIZE, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a,", PAGE_SIZE, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a,kt-a", PAGE_SIZE,
+						     0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-none", PAGE_SIZE, 0)),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", SZ_2M, 0)),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(NULL, PAGE_SIZE,
+							    0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(&unregistered,
+							    PAGE_SIZE, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(a, 0, 0)),
+			-EINVAL);
+
+	KUNIT_ASSERT_EQ(test, cma_map_replace("kt-dev/x=kt-none;kt-dev=kt-a"),
+			0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for(NULL, NULL, PAGE_SIZE, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for(dev, NULL, 0, 0)),
+			-EINVAL);
+	/* The first matching rule decides, even if its regions are gone. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for(dev, "x", PAGE_SIZE, 0)),
+			-ENOENT);
+	KUNIT_ASSERT_EQ(test, cma_map_replace("other=kt-a"), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for(dev, NULL, PAGE_SIZE, 0)),
+			-ENOENT);
+
+	/* Exhaustion. */
+	chunk = cma_alloc_from("kt-a", SZ_1M, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", PAGE_SIZE, 0)),
+			-ENOMEM);
+	cma_free(chunk);
+	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M);
+}
+
+static void cma_regions_test_alloc_for(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_region *b = kt_region(test, "kt-b", SZ_16M, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_chunk *c1, *c2, *c3, *c4;
+	struct device *video, *cam;
+
+	video = kunit_device_register(test, "kt-video");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(video));
+	cam = kunit_device_register(test, "kt-cam0");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cam));
+
+	KUNIT_ASSERT_EQ(test,
+			cma_map_replace("kt-video=kt-b,kt-a;kt-cam?/still=kt-a;"
+					"/*=kt-b"), 0);
+
+	c1 = cma_alloc_for(video, NULL, SZ_1M, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
+	KUNIT_EXPECT_PTR_EQ(test, c1->reg, b);
+	c2 = cma_alloc_for(video, "any", SZ_512K, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
+	KUNIT_EXPECT_PTR_EQ(test, c2->reg, a);
+	cma_free(c1);
+
+	c3 = cma_alloc_for(cam, "still", PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c3));
+	KUNIT_EXPECT_PTR_EQ(test, c3->reg, a);
+	c4 = cma_alloc_for(cam, NULL, PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c4));
+	KUNIT_EXPECT_PTR_EQ(test, c4->reg, b);
+
+	/* A new map takes effect for the next allocation. */
+	cma_free(c4);
+	KUNIT_ASSERT_EQ(test, cma_map_replace("kt-cam0=kt-a"), 0);
+	c4 = cma_alloc_for(cam, NULL, PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c4));
+	KUNIT_EXPECT_PTR_EQ(test, c4->reg, a);
+
+	cma_free(c2);
+	cma_free(c3);
+	cma_free(c4);
+	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M);
+	KUNIT_EXPECT_EQ(test, kt_free_space(b), SZ_1M);
+}
+
+static void cma_regions_test_info(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_chunk *chunk;
+	struct cma_info info;
+	struct device *dev;
+
+	kt_region(test, "kt-b", SZ_16M, SZ_2M, "kunit-bitmap");
+	dev = kunit_device_register(test, "kt-dev");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+
+	KUNIT_ASSERT_EQ(test, cma_info_about(&info, "kt-b,kt-none,kt-a"), 0);
+	KUNIT_EXPECT_EQ(test, info.lower_bound, KT_BASE);
+	KUNIT_EXPECT_EQ(test, info.upper_bound, KT_BASE + SZ_16M + SZ_2M);
+	KUNIT_EXPECT_EQ(test, info.total_size, SZ_1M + SZ_2M);
+	KUNIT_EXPECT_EQ(test, info.free_size, SZ_1M + SZ_2M);
+	KUNIT_EXPECT_EQ(test, info.count, 2);
+
+	chunk = cma_alloc_from_region(a, SZ_256K, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	KUNIT_ASSERT_EQ(test, cma_map_replace("kt-dev/big=kt-b;kt-dev=kt-a"),
+			0);
+	KUNIT_ASSERT_EQ(test, cma_info_for(&info, dev, NULL), 0);
+	KUNIT_EXPECT_EQ(test, info.lower_bound, KT_BASE);
+	KUNIT_EXPECT_EQ(test, info.upper_bound, KT_BASE + SZ_1M);
+	KUNIT_EXPECT_EQ(test, info.free_size, SZ_1M - SZ_256K);
+	KUNIT_EXPECT_EQ(test, info.count, 1);
+	KUNIT_ASSERT_EQ(test, cma_info_for(&info, dev, "big"), 0);
+	KUNIT_EXPECT_EQ(test, info.total_size, SZ_2M);
+	cma_free(chunk);
+
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-none"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-a,"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_about(NULL, "kt-a"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_for(&info, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_for(NULL, dev, NULL), -EINVAL);
+	KUNIT_ASSERT_EQ(test, cma_map_replace(""), 0);
+	KUNIT_EXPECT_EQ(test, cma_info_for(&info, dev, NULL), -ENOENT);
+}
+
+static void cma_regions_test_refcount(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_chunk *chunk;
+
+	chunk = cma_alloc_from_region(a, SZ_64K, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	KUNIT_EXPECT_PTR_EQ(test, cma_chunk_get(chunk), chunk);
+	KUNIT_EXPECT_PTR_EQ(test, cma_chunk_get(chunk), chunk);
+
+	/* The allocation's reference goes; the chunk stays. */
+	cma_free(chunk);
+	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M - SZ_64K);
+	KUNIT_EXPECT_EQ(test, a->users, 1);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(a), -EBUSY);
+	KUNIT_EXPECT_TRUE(test, a->registered);
+
+	cma_chunk_put(chunk);
+	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M - SZ_64K);
+	cma_chunk_put(chunk);
+	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M);
+	KUNIT_EXPECT_EQ(test, a->users, 0);
+
+	/* NULL and error pointers are ignored. */
+	cma_free(NULL);
+	cma_chunk_put(ERR_PTR(-ENOMEM));
+
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(a), 0);
+	KUNIT_EXPECT_FALSE(test, a->registered);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(a), -EINVAL);
+	/* And it can come back. */
+	KUNIT_EXPECT_EQ(test, cma_region_register(a), 0);
+}
+
+static void cma_regions_test_private(struct kunit *test)
+{
+	struct cma_region *p = kt_region(test, NULL, 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_chunk *chunk;
+	struct cma_info info;
+
+	chunk = cma_alloc_from_region(p, SZ_1M, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	KUNIT_EXPECT_EQ(test, chunk->start, KT_BASE);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(p, PAGE_SIZE, 0)),
+			-ENOMEM);
+	cma_free(chunk);
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-p"), -ENOENT);
+}
+
+static struct cma_allocator kt_late = {
+	.name = "kunit-late",
+	.init = kt_init,
+	.cleanup = kt_cleanup,
+	.alloc = kt_alloc,
+	.free = kt_free,
+};
+
+static void cma_regions_test_late_attach(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M, "kunit-late");
+	int inits = kt_inits, cleanups = kt_cleanups;
+	struct cma_chunk *chunk;
+
+	/* No allocator yet: the region is there but has no room. */
+	KUNIT_EXPECT_NULL(test, a->alloc);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", PAGE_SIZE, 0)),
+			-ENOMEM);
+
+	KUNIT_ASSERT_EQ(test, cma_allocator_register(&kt_late), 0);
+	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_late);
+	KUNIT_EXPECT_EQ(test, kt_inits, inits + 1);
+	chunk = cma_alloc_from("kt-a", PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+
+	/* In use: the allocator cannot go, and nothing is detached. */
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), -EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_late);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups);
+
+	cma_free(chunk);
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), 0);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups + 1);
+	KUNIT_EXPECT_NULL(test, a->alloc);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", PAGE_SIZE, 0)),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), -ENOENT);
+}
+
+static void cma_regions_test_allocator_invalid(struct kunit *test)
+{
+	struct cma_allocator noname = { .alloc = kt_alloc, .free = kt_free };
+	struct cma_allocator badname = { .name = "a b", .alloc = kt_alloc,
+					 .free = kt_free };
+	struct cma_allocator noalloc = { .name = "kt-x", .free = kt_free };
+	struct cma_allocator nofree = { .name = "kt-x", .alloc = kt_alloc };
+	struct cma_allocator dup = { .name = "kunit-bitmap", .alloc = kt_alloc,
+				     .free = kt_free };
+
+	KUNIT_EXPECT_EQ(test, cma_allocator_register(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_allocator_register(&noname), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_allocator_register(&badname), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_allocator_register(&noalloc), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_allocator_register(&nofree), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_allocator_register(&dup), -EEXIST);
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&dup), -ENOENT);
+}
+
+static struct kunit_case cma_core_cases[] = {
+	KUNIT_CASE_PARAM(cma_regions_test_register_invalid,
+			 kt_bad_region_gen_params),
+	KUNIT_CASE(cma_regions_test_register_conflicts),
+	KUNIT_CASE(cma_regions_test_alloc_from),
+	KUNIT_CASE(cma_regions_test_alloc_errors),
+	KUNIT_CASE(cma_regions_test_alloc_for),
+	KUNIT_CASE(cma_regions_test_info),
+	KUNIT_CASE(cma_regions_test_refcount),
+	KUNIT_CASE(cma_regions_test_private),
+	KUNIT_CASE(cma_regions_test_late_attach),
+	KUNIT_CASE(cma_regions_test_allocator_invalid),
+	{}
+};
+
+static struct kunit_suite cma_core_suite = {
+	.name = "cma_regions_core",
+	.suite_init = kt_suite_init,
+	.suite_exit = kt_suite_exit,
+	.test_cases = cma_core_cases,
+};
+
+kunit_test_suites(&cma_core_suite);
