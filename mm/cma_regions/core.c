@@ -67,7 +67,9 @@ static struct cma_map *cma_map_current;
 
 /* Early boot state; single threaded, gone after init. */
 static __initdata LIST_HEAD(cma_early_regions);
-static const char *cma_early_map __initdata;
+static __initdata struct {
+	const char *map;
+} cma_early;
 
 static struct cma_map *cma_map_alloc(const char *str)
 {
@@ -831,7 +833,7 @@ int __init cma_set_defaults(struct cma_region *regions, const char *map)
 	for (reg = regions; reg && reg->size; reg++)
 		cma_early_region_register(reg);
 	if (map)
-		cma_early_map = map;
+		cma_early.map = map;
 	return 0;
 }
 
@@ -915,8 +917,8 @@ static int __init cma_regions_init(void)
 	struct cma_region *reg, *next;
 	int ret;
 
-	if (cma_early_map) {
-		ret = cma_map_replace(cma_early_map);
+	if (cma_early.map) {
+		ret = cma_map_replace(cma_early.map);
 		if (ret)
 			pr_err("cannot set the map: %d\n", ret);
 	}

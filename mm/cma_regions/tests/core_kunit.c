@@ -88,27 +88,48 @@ static struct cma_allocator kt_allocator = {
 	.free = kt_free,
 };
 
-/* Registers a region for one test and unregisters it at the test's end. */
+/*
+ * Registers a region for one test and unregisters it at the test's end.  A
+ * test that failed with chunks still allocated leaks its region rather than
+ * leave freed memory on the registry's list.
+ */
 static void kt_region_release(void *data)
 {
-	cma_region_unregister(data);
+	if (!cma_region_unregister(data))
+		kfree(data);
 }
 
 static struct cma_region *kt_region(struct kunit *test, const char *name,
 				    phys_addr_t offset, size_t size,
 				    const char *alloc_name)
 {
-	struct cma_region *reg = kunit_kzalloc(test, sizeof(*reg), GFP_KERNEL);
+	struct cma_region *reg = kzalloc(sizeof(*reg), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, reg);
 	reg->name = name;
 	reg->start = KT_BASE + offset;
 	reg->size = size;
 	reg->alloc_name = alloc_name;
-	KUNIT_ASSERT_EQ(test, cma_region_register(reg), 0);
+	if (cma_region_register(reg)) {
+		kfree(reg);
+		KUNIT_FAIL_AND_ABORT(test, "cannot register region %s",
+				     name ?: "(private)");
+	}
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_region_release,
 							reg), 0);
 	return reg;
+}
+
+/* Puts a map naming test devices (named "<test>.<name>" by KUnit) in force. */
+static void kt_map(struct kunit *test, const char *fmt, ...)
+{
+	char map[256];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(map, sizeof(map), fmt, args);
+	va_end(args);
+	KUNIT_ASSERT_EQ_MSG(test, cma_map_replace(map), 0, "map %s", map);
 }
 
 static size_t kt_free_space(struct cma_region *reg)
@@ -281,8 +302,7 @@ static void cma_regions_test_alloc_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(a, 0, 0)),
 			-EINVAL);
 
-	KUNIT_ASSERT_EQ(test, cma_map_replace("kt-dev/x=kt-none;kt-dev=kt-a"),
-			0);
+	kt_map(test, "%s/x=kt-none;%s=kt-a", dev_name(dev), dev_name(dev));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for(NULL, NULL, PAGE_SIZE, 0)),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for(dev, NULL, 0, 0)),
@@ -317,9 +337,9 @@ static void cma_regions_test_alloc_for(struct kunit *test)
 	cam = kunit_device_register(test, "kt-cam0");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(cam));
 
-	KUNIT_ASSERT_EQ(test,
-			cma_map_replace("kt-video=kt-b,kt-a;kt-cam?/still=kt-a;"
-					"/*=kt-b"), 0);
+	/* The camera's pattern ends in '?' instead of its last character. */
+	kt_map(test, "%s=kt-b,kt-a;%.*s?/still=kt-a;/*=kt-b", dev_name(video),
+	       (int)strlen(dev_name(cam)) - 1, dev_name(cam));
 
 	c1 = cma_alloc_for(video, NULL, SZ_1M, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
@@ -338,7 +358,7 @@ static void cma_regions_test_alloc_for(struct kunit *test)
 
 	/* A new map takes effect for the next allocation. */
 	cma_free(c4);
-	KUNIT_ASSERT_EQ(test, cma_map_replace("kt-cam0=kt-a"), 0);
+	kt_map(test, "%s=kt-a", dev_name(cam));
 	c4 = cma_alloc_for(cam, NULL, PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c4));
 	KUNIT_EXPECT_PTR_EQ(test, c4->reg, a);
@@ -371,8 +391,7 @@ static void cma_regions_test_info(struct kunit *test)
 
 	chunk = cma_alloc_from_region(a, SZ_256K, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
-	KUNIT_ASSERT_EQ(test, cma_map_replace("kt-dev/big=kt-b;kt-dev=kt-a"),
-			0);
+	kt_map(test, "%s/big=kt-b;%s=kt-a", dev_name(dev), dev_name(dev));
 	KUNIT_ASSERT_EQ(test, cma_info_for(&info, dev, NULL), 0);
 	KUNIT_EXPECT_EQ(test, info.lower_bound, KT_BASE);
 	KUNIT_EXPECT_EQ(test, info.upper_bound, KT_BASE + SZ_1M);

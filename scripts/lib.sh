@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by apply-and-build.sh and run-tests.sh: dependencies, the pristine
+# tree, the quilt-applied work tree, KUnit runs, and stage timing.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+PRISTINE=$BUILD/pristine/linux-source-6.12
+WORK=$BUILD/work
+LOGS=$BUILD/logs
+JOBS=${JOBS:-$(nproc)}
+KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
+ARM_CROSS=arm-linux-gnueabihf-
+
+export PRISTINE
+export QUILT_PATCHES=$ROOT/patches
+export QUILT_PC=.pc
+export CCACHE_BASEDIR=$ROOT
+export CCACHE_NOHASHDIR=true
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+mkdir -p "$LOGS"
+
+DEBIAN_PACKAGES=(
+	linux-source-6.12 quilt sparse coccinelle codespell
+	qemu-system-x86 qemu-system-arm gcc-arm-linux-gnueabihf
+	gcc make flex bison bc libelf-dev libssl-dev libc6-dev
+	ccache cpio xz-utils rsync python3 perl git
+)
+
+T0=$(date +%s)
+STAGE_T=$T0
+
+elapsed() {
+	local s=$(($(date +%s) - $1))
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
+# Prints a stage header with the time spent so far.
+stage() {
+	echo
+	echo "=== $* (at $(elapsed "$T0"))"
+	STAGE_T=$(date +%s)
+}
+
+stage_done() {
+	echo "--- done in $(elapsed "$STAGE_T")"
+}
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+# Runs a command quietly into a log; on failure shows the command, the
+# log's tail and where the whole log is, and returns non-zero.
+run_logged() {
+	local log=$1
+	shift
+	if ! "$@" >"$log" 2>&1; then
+		echo "FAILED: $*" >&2
+		echo "  log: $log" >&2
+		tail -n 30 "$log" | sed 's/^/  | /' >&2
+		return 1
+	fi
+}
+
+install_deps() {
+	local missing=() p
+	for p in "${DEBIAN_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing: ${missing[*]}"
+	local sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	run_logged "$LOGS/apt.log" $sudo apt-get update -q || return 1
+	run_logged "$LOGS/apt.log" env DEBIAN_FRONTEND=noninteractive \
+		$sudo apt-get install -y -q --no-install-recommends \
+		"${missing[@]}"
+}
+
+# Unpacks Debian's linux-source-6.12 once.
+prepare_pristine() {
+	[ -f "$PRISTINE/Makefile" ] && return 0
+	[ -f "$KSRC_TARBALL" ] || die "$KSRC_TARBALL missing (apt-get install linux-source-6.12)"
+	echo "unpacking $KSRC_TARBALL"
+	rm -rf "$BUILD/pristine.tmp"
+	mkdir -p "$BUILD/pristine.tmp"
+	tar -C "$BUILD/pristine.tmp" -xf "$KSRC_TARBALL" || return 1
+	rm -rf "$BUILD/pristine"
+	mv "$BUILD/pristine.tmp" "$BUILD/pristine"
+}
+
+kernel_version() {
+	make -s -C "$PRISTINE" kernelversion 2>/dev/null
+}
+
+series_stamp() {
+	cat "$ROOT/patches/series" "$ROOT"/patches/*.patch | sha256sum |
+		cut -d' ' -f1
+}
+
+# Makes $WORK the pristine tree with the whole series pushed by quilt at
+# --fuzz=0.  Re-running with an unchanged series does nothing; a changed
+# series is popped and pushed again, so only touched files rebuild.
+prepare_work() {
+	local stamp
+	stamp=$(series_stamp)
+	if [ -f "$WORK/.cma-series" ] &&
+	   [ "$(cat "$WORK/.cma-series")" = "$stamp" ]; then
+		echo "work tree up to date with the series"
+		return 0
+	fi
+	if [ -d "$WORK/.pc" ]; then
+		(cd "$WORK" && quilt pop -a -f -q >/dev/null 2>&1)
+		# Files a removed patch added must not linger.
+		(cd "$WORK" && [ ! -s .pc/applied-patches ]) ||
+			{ rm -rf "$WORK"; }
+	else
+		rm -rf "$WORK"
+	fi
+	if [ ! -d "$WORK" ]; then
+		echo "copying the pristine tree to $WORK"
+		cp -a "$PRISTINE" "$WORK" || return 1
+	fi
+	rm -f "$WORK/.cma-series"
+	echo "applying the series with quilt push -a --fuzz=0"
+	(cd "$WORK" && run_logged "$LOGS/quilt.log" quilt push -a --fuzz=0) ||
+		return 1
+	echo "$stamp" >"$WORK/.cma-series"
+}
+
+# The Kconfig fragment kunit.py adds for an architecture's QEMU.
+qemu_kconfig() {
+	python3 -c 'import re, sys
+s = open(sys.argv[1]).read()
+print(re.search(r"kconfig=\x27\x27\x27(.*?)\x27\x27\x27", s, re.S).group(1).strip())' \
+		"$WORK/tools/testing/kunit/qemu_configs/$1.py"
+}
+
+KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig"
+KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig"
+KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig"
+
+kunit_cc() {
+	case $1 in
+	arm) echo "CC=ccache ${ARM_CROSS}gcc" ;;
+	*) echo "CC=ccache gcc" ;;
+	esac
+}
+
+# kunit_run ARCH: builds (incrementally) and runs the suites; leaves
+# kunit.py's output in $LOGS/kunit-ARCH.log, the console in
+# build/kunit-ARCH/test.log, and the counts of test cases (parameters
+# count one each) in KUNIT_PASSED and KUNIT_FAILED.
+kunit_run() {
+	local arch=$1 cfgs args=() c rc
+	eval "cfgs=\$KUNIT_CONFIGS_$arch"
+	for c in $cfgs; do
+		args+=(--kunitconfig="$c")
+	done
+	[ "$arch" = arm ] && args+=(--cross_compile="$ARM_CROSS")
+	(cd "$WORK" && python3 tools/testing/kunit/kunit.py run \
+		--arch="$arch" --build_dir="$BUILD/kunit-$arch" \
+		--jobs="$JOBS" --timeout=900 \
+		--make_options "$(kunit_cc "$arch")" "${args[@]}" \
+		</dev/null >"$LOGS/kunit-$arch.log" 2>&1)
+	rc=$?
+	read -r KUNIT_PASSED KUNIT_FAILED < <(python3 -c 'import re, sys
+m = None
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"Testing complete\. Ran (\d+) tests: (.*)", line) or m
+if not m:
+    print(0, 1)
+    sys.exit()
+counts = dict((k, int(v)) for k, v in re.findall(r"(\w+): (\d+)", m.group(2)))
+bad = counts.get("failed", 0) + counts.get("crashed", 0) + counts.get("errors", 0)
+print(counts.get("passed", 0), bad)' "$LOGS/kunit-$arch.log")
+	if [ $rc -ne 0 ] && [ "$KUNIT_FAILED" -eq 0 ]; then
+		KUNIT_FAILED=1
+	fi
+	return $rc
+}

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every test: the series applies (quilt and git am) and matches the overlay,
+# checkpatch/kernel-doc/coccinelle are clean, every patch builds on its own
+# with the framework on and off, the KUnit suites pass on um, x86_64 and arm,
+# and a W=1 C=2 (sparse) build of the new code is warning-free on x86_64 and
+# arm.  Prints each stage's time and ends with "N passed, N failed".
+#
+#   scripts/run-tests.sh [--quick]
+#
+# --quick skips the per-patch builds.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+quick=
+[ "${1:-}" = --quick ] && quick=1
+
+PASSED=0
+FAILED=0
+FAILURES=()
+
+pass() {
+	PASSED=$((PASSED + 1))
+	echo "  ok    $1"
+}
+
+fail() {
+	FAILED=$((FAILED + 1))
+	FAILURES+=("$1")
+	echo "  FAIL  $1"
+	[ -n "${2:-}" ] && echo "$2" | sed 's/^/        /'
+}
+
+# check NAME CMD...: one test; the command's output is shown on failure.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		pass "$name"
+	else
+		fail "$name" "$(echo "$out" | tail -n 40)"
+	fi
+}
+
+finish() {
+	echo
+	echo "=== summary (total $(elapsed "$T0"))"
+	local f
+	for f in "${FAILURES[@]}"; do
+		echo "  failed: $f"
+	done
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+	exit
+}
+
+series_patches() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$ROOT/patches/series" | awk '{print $1}'
+}
+
+touched_files() {
+	series_patches | while read -r p; do
+		sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$p"
+	done | sort -u
+}
+
+overlay_files() {
+	(cd "$ROOT" && git ls-files mm include drivers arch Documentation tools)
+}
+
+stage "dependencies and pristine tree"
+install_deps || { fail "install dependencies"; finish; }
+prepare_pristine || { fail "unpack the pristine tree"; finish; }
+echo "base: Debian linux-source-6.12, Linux $(kernel_version)"
+stage_done
+
+stage "series: generation, application, identity"
+check "patches/ regenerated from the overlay is byte-identical (gen-patches --check)" \
+	python3 "$ROOT/scripts/gen-patches.py" --check
+check "quilt push -a --fuzz=0 applies the series" prepare_work
+
+am_apply() {
+	local tmp=$BUILD/am f
+	rm -rf "$tmp" && mkdir -p "$tmp" || return 1
+	git -C "$tmp" init -q -b base || return 1
+	for f in $(touched_files); do
+		if [ -f "$PRISTINE/$f" ]; then
+			mkdir -p "$tmp/$(dirname "$f")"
+			cp "$PRISTINE/$f" "$tmp/$f"
+		fi
+	done
+	git -C "$tmp" add -A &&
+	git -C "$tmp" -c user.name=t -c user.email=t@t commit -q -m pristine &&
+	(cd "$ROOT/patches" && series_patches | sed "s#^#$ROOT/patches/#" |
+		xargs git -C "$tmp" -c user.name=t -c user.email=t@t \
+			am -q --whitespace=error) || return 1
+	for f in $(touched_files); do
+		cmp "$tmp/$f" "$WORK/$f" || return 1
+	done
+}
+check "git am --whitespace=error applies the series; result equals quilt's" am_apply
+
+overlay_identical() {
+	local f bad=0
+	for f in $(overlay_files); do
+		cmp -s "$ROOT/$f" "$WORK/$f" || { echo "differs: $f"; bad=1; }
+	done
+	return $bad
+}
+check "the quilt-applied tree equals the overlay on every overlay path" overlay_identical
+stage_done
+
+stage "checkpatch --strict --codespell, kernel-doc"
+CODESPELL_DICT=$(dpkg -L codespell 2>/dev/null | grep -m1 '/data/dictionary.txt$')
+checkpatch_one() {
+	local p=$1 out types t notes bad=0
+	[ -f "$CODESPELL_DICT" ] || { echo "no codespell dictionary"; return 1; }
+	out=$(cd "$WORK" && perl scripts/checkpatch.pl --strict --codespell \
+		--codespellfile "$CODESPELL_DICT" --show-types --no-summary \
+		--terse "$ROOT/patches/$p" 2>&1)
+	types=$(echo "$out" | grep -oE '(ERROR|WARNING|CHECK):[A-Z0-9_]+' | sort -u)
+	notes=$(sed -n '/^---$/,/^diff --git/p' "$ROOT/patches/$p")
+	for t in $types; do
+		case $t in
+		ERROR:*) echo "$out" | grep "$t"; bad=1 ;;
+		*) echo "$notes" | grep -q "^checkpatch: ${t#*:}:" ||
+			{ echo "unexplained: $(echo "$out" | grep "$t")"; bad=1; } ;;
+		esac
+	done
+	return $bad
+}
+for p in $(series_patches); do
+	check "checkpatch: $p" checkpatch_one "$p"
+done
+kerneldoc() {
+	local out
+	out=$(cd "$WORK" && perl scripts/kernel-doc -none -Wall \
+		include/linux/cma_regions.h mm/cma_regions/*.[ch] 2>&1)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+check "kernel-doc -none -Wall on our headers and sources" kerneldoc
+stage_done
+
+# Builds every prefix of the series on x86_64 (the KUnit configuration), with
+# the framework on and off, incrementally in the KUnit build directory; the
+# full series is pushed again at the end.
+bisect_build() {
+	local dir=$BUILD/kunit-x86_64 frag_on frag_off n=0 p cfg log
+	frag_on=$(cat $KUNIT_CONFIGS_x86_64; qemu_kconfig x86_64)
+	frag_off=$(echo "$frag_on" | grep -v '^CONFIG_CMA_REGIONS'
+		   echo '# CONFIG_CMA_REGIONS is not set')
+	rm -f "$WORK/.cma-series"
+	(cd "$WORK" && quilt pop -a -f -q >/dev/null 2>&1)
+	for p in $(series_patches); do
+		n=$((n + 1))
+		(cd "$WORK" && quilt push --fuzz=0 -q >/dev/null) ||
+			{ fail "patch $n applies on its own"; return 1; }
+		for cfg in on off; do
+			log=$LOGS/bisect-$n-$cfg.log
+			mkdir -p "$dir"
+			if [ $cfg = on ]; then
+				echo "$frag_on" >"$dir/.config"
+			else
+				echo "$frag_off" >"$dir/.config"
+			fi
+			if run_logged "$log" make -C "$WORK" O="$dir" ARCH=x86_64 \
+				"$(kunit_cc x86_64)" olddefconfig &&
+			   run_logged "$log.build" make -C "$WORK" O="$dir" \
+				ARCH=x86_64 --jobs="$JOBS" "$(kunit_cc x86_64)" \
+				all compile_commands.json; then
+				if grep -E 'warning:' "$log" "$log.build" |
+				   grep -q cma_regions; then
+					fail "x86_64 builds after patch $n, CMA_REGIONS=$cfg, without warnings" \
+						"$(grep -E 'warning:' "$log" "$log.build" | grep cma_regions)"
+				else
+					pass "x86_64 builds after patch $n ($p), CMA_REGIONS=$cfg"
+				fi
+			else
+				fail "x86_64 builds after patch $n ($p), CMA_REGIONS=$cfg" \
+					"log: $log.build"
+			fi
+		done
+	done
+	series_stamp >"$WORK/.cma-series"
+}
+
+# make W=1 C=2 on our directory: sparse and the extra warnings, all clean.
+w1_sparse() {
+	local arch=$1 dir=$BUILD/kunit-$1 out cross=()
+	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
+	out=$(make -C "$WORK" O="$dir" ARCH="$arch" "${cross[@]}" \
+		"$(kunit_cc "$arch")" --jobs="$JOBS" W=1 C=2 \
+		mm/cma_regions/ 2>&1) || { echo "$out" | tail -n 30; return 1; }
+	echo "$out" >"$LOGS/w1-sparse-$arch.log"
+	if echo "$out" | grep -E '(warning|error):'; then
+		return 1
+	fi
+	# C=2 really ran sparse on every file.
+	[ "$(echo "$out" | grep -c '^  CHECK ')" -ge 5 ] ||
+		{ echo "sparse did not run"; return 1; }
+}
+
+kunit_stage() {
+	local arch=$1
+	stage "KUnit on $arch"
+	kunit_run "$arch"
+	if [ "$KUNIT_FAILED" -eq 0 ] && [ "$KUNIT_PASSED" -gt 0 ]; then
+		PASSED=$((PASSED + KUNIT_PASSED))
+		echo "  ok    $KUNIT_PASSED KUnit cases on $arch"
+	else
+		PASSED=$((PASSED + KUNIT_PASSED))
+		FAILED=$((FAILED + KUNIT_FAILED))
+		FAILURES+=("KUnit on $arch: $KUNIT_FAILED failed (log: $LOGS/kunit-$arch.log)")
+		echo "  FAIL  KUnit on $arch: $KUNIT_PASSED passed, $KUNIT_FAILED failed"
+		grep -E '\[(FAILED|CRASHED)\]|# .*: (EXPECTATION|ASSERTION) FAILED' \
+			"$LOGS/kunit-$arch.log" | head -n 40 | sed 's/^/        /'
+	fi
+	stage_done
+}
+
+if [ -z "$quick" ]; then
+	stage "every patch builds on its own (x86_64, CMA_REGIONS on and off)"
+	bisect_build
+	stage_done
+fi
+
+kunit_stage x86_64
+stage "W=1 C=2 (sparse) on x86_64"
+check "make W=1 C=2 mm/cma_regions/ on x86_64: no warnings" w1_sparse x86_64
+coccicheck() {
+	local out
+	out=$(make -C "$WORK" O="$BUILD/kunit-x86_64" ARCH=x86_64 \
+		coccicheck MODE=report M=mm/cma_regions 2>&1) ||
+		{ echo "$out" | tail -n 20; return 1; }
+	echo "$out" >"$LOGS/coccicheck.log"
+	! echo "$out" | grep -E '^/?[^ ]*mm/cma_regions/[^ ]*:[0-9]+'
+}
+check "make coccicheck MODE=report M=mm/cma_regions: no reports" coccicheck
+stage_done
+
+kunit_stage um
+kunit_stage arm
+stage "W=1 C=2 (sparse) on arm, upstream CMA on"
+check "make W=1 C=2 mm/cma_regions/ on arm: no warnings" w1_sparse arm
+check "arm KUnit kernel was built with upstream CMA and DMA_CMA on" \
+	grep -qx 'CONFIG_DMA_CMA=y' "$BUILD/kunit-arm/.config"
+check "x86_64 KUnit kernel was built with upstream CMA off" \
+	grep -qx '# CONFIG_CMA is not set' "$BUILD/kunit-x86_64/.config"
+stage_done
+
+finish
