@@ -283,8 +283,8 @@ static const char *cma_parse_number(char **p, u64 *val)
 int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 {
 	unsigned int n = 0, i;
+	char *p = str, *num;
 	const char *err;
-	char *p = str;
 	u64 v;
 
 	if (!*p)
@@ -321,23 +321,24 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 			err = "expected '=' after the region name";
 			goto fail;
 		}
-		p++;
-
+		num = ++p;
 		err = cma_parse_number(&p, &v);
 		if (err)
 			goto fail;
 		if (!v || v > SIZE_MAX - PAGE_SIZE + 1) {
+			p = num;
 			err = "size out of range";
 			goto fail;
 		}
 		reg->size = PAGE_ALIGN(v);
 
 		if (*p == '@') {
-			p++;
+			num = ++p;
 			err = cma_parse_number(&p, &v);
 			if (err)
 				goto fail;
 			if (v != (phys_addr_t)v || !PAGE_ALIGNED(v)) {
+				p = num;
 				err = "start not a page-aligned physical address";
 				goto fail;
 			}
@@ -345,16 +346,18 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 		}
 
 		if (*p == '/') {
-			p++;
+			num = ++p;
 			err = cma_parse_number(&p, &v);
 			if (err)
 				goto fail;
 			if (!cma_pow2(v) || v < PAGE_SIZE || v != (phys_addr_t)v) {
+				p = num;
 				err = "alignment not a power of two >= PAGE_SIZE";
 				goto fail;
 			}
 			reg->alignment = v;
 			if (!IS_ALIGNED(reg->start, reg->alignment)) {
+				p = num;
 				err = "start not aligned to the alignment";
 				goto fail;
 			}
@@ -373,6 +376,7 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 
 		if (check_add_overflow(reg->start, (phys_addr_t)reg->size,
 				       &end)) {
+			p = (char *)reg->name;
 			err = "region wraps around the address space";
 			goto fail;
 		}

@@ -121,7 +121,7 @@ static struct cma_region *kt_region(struct kunit *test, const char *name,
 }
 
 /* Puts a map naming test devices (named "<test>.<name>" by KUnit) in force. */
-static void kt_map(struct kunit *test, const char *fmt, ...)
+static __printf(2, 3) void kt_map(struct kunit *test, const char *fmt, ...)
 {
 	char map[256];
 	va_list args;
