@@ -139,8 +139,8 @@ print(re.search(r"kconfig=\x27\x27\x27(.*?)\x27\x27\x27", s, re.S).group(1).stri
 		"$WORK/tools/testing/kunit/qemu_configs/$1.py"
 }
 
-KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig"
-KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig"
+KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig"
+KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig"
 KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig"
 
 kunit_cc() {

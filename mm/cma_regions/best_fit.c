@@ -405,6 +405,18 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_bf_verify);
 
+/**
+ * cma_bf_hole_size() - the memory one hole structure takes
+ *
+ * Context: Any context.
+ * Return: the slab object size of a hole structure, in bytes.
+ */
+size_t cma_bf_hole_size(void)
+{
+	return kmem_cache_size(cma_bf_cache);
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_bf_hole_size);
+
 static struct cma_allocator cma_bf_allocator = {
 	.name		= "bf",
 	.init		= cma_bf_init,

@@ -33,10 +33,11 @@ int cma_map_match(const char *map, const char *dev, const char *type,
 int cma_map_replace(const char *map);
 size_t cma_map_print(char *buf, size_t size);
 
-/* best_fit.c: for the KUnit tests. */
+/* best_fit.c: for the KUnit tests and the benchmark. */
 const char *cma_bf_verify(struct cma_region *reg,
 			  void (*hole)(void *arg, phys_addr_t start,
 				       size_t size),
 			  void *arg);
+size_t cma_bf_hole_size(void);
 
 #endif /* _MM_CMA_REGIONS_INTERNAL_H */

@@ -1,0 +1,654 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contiguous memory regions: a benchmark against the in-tree allocators.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+
+/**
+ * DOC: Benchmark
+ *
+ * Replays identical, seeded operation traces through
+ *
+ *  - the best-fit allocator through &struct cma_allocator, as the core calls
+ *    it ("bf"), and through cma_alloc_from_region() ("bf-api"), so the
+ *    framework's own cost is visible;
+ *  - gen_pool with gen_pool_best_fit() ("gp-best", which cannot honour an
+ *    alignment) and with gen_pool_first_fit_order_align() ("gp-order"),
+ *    at page granularity;
+ *  - drm_mm with %DRM_MM_INSERT_BEST ("drm_mm"), when DRM is built in;
+ *  - the floor: one rbtree insert or erase per operation ("floor"), the
+ *    least any tree-based allocator must do.
+ *
+ * Workloads: steady state at 1k, 16k and 64k live chunks (alloc/free pairs,
+ * sizes log-uniform from 4 KiB to 1 MiB, a third of them aligned to 64 KiB
+ * or 1 MiB) and a fragmentation run at 90 % occupancy of 1 GiB.  Each
+ * allocator manages a fake physical range: no memory is touched.
+ *
+ * Results are printed as table rows prefixed "cma_regions_bench:".  The
+ * suite asserts only what must be identical across allocators (bytes
+ * allocated in the steady state, where every request fits), never timings.
+ * By default it runs a short smoke version; boot with
+ * ``cma_regions_bench.full=1`` for the full one.
+ */
+
+#include <drm/drm_mm.h>
+#include <kunit/test.h>
+#include <linux/cma_regions.h>
+#include <linux/genalloc.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
+#include <linux/prandom.h>
+#include <linux/rbtree.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+
+#include "internal.h"
+
+static bool full;
+module_param(full, bool, 0444);
+MODULE_PARM_DESC(full, "Run the full benchmark instead of the smoke version");
+
+/* A fake range far above any RAM. */
+#define BENCH_BASE	(1ULL << 40)
+
+struct bench_op {
+	u32 slot;
+	u32 pages;		/* 0: free the slot */
+	u8 align_order;		/* alignment in pages, as an order */
+};
+
+struct bench_trace {
+	const char *name;
+	struct bench_op *ops;
+	unsigned int nr_ops;
+	unsigned int timed_from;	/* ops before this are warm-up */
+	unsigned int slots;
+	u64 size;
+	bool must_fit;			/* every request fits every allocator */
+};
+
+struct bench_fnode {
+	struct rb_node node;
+	u64 key;
+};
+
+struct bench_ctx {
+	const struct bench_trace *t;
+	u32 *pages;			/* per slot, 0 when empty */
+	/* best fit */
+	struct cma_region reg;
+	struct cma_chunk *chunks;
+	struct cma_chunk **handles;
+	/* genalloc */
+	struct gen_pool *pool;
+	unsigned long *addrs;
+	/* drm_mm */
+	struct drm_mm mm;
+	struct drm_mm_node *nodes;
+	/* floor */
+	struct rb_root root;
+	struct bench_fnode *fnodes;
+};
+
+struct bench_ops {
+	const char *name;
+	bool aligns;
+	int (*setup)(struct bench_ctx *b);
+	void (*teardown)(struct bench_ctx *b);
+	int (*alloc)(struct bench_ctx *b, u32 slot, size_t size, u64 align);
+	void (*free)(struct bench_ctx *b, u32 slot);
+	u64 (*largest_hole)(struct bench_ctx *b);
+	size_t (*meta)(struct bench_ctx *b, unsigned int live);
+};
+
+/* Best fit, through the allocator interface and through the API. */
+
+static int bf_setup(struct bench_ctx *b)
+{
+	b->reg = (struct cma_region){ .start = BENCH_BASE, .size = b->t->size,
+				      .alloc_name = "bf" };
+	b->chunks = kvcalloc(b->t->slots, sizeof(*b->chunks), GFP_KERNEL);
+	b->handles = kvcalloc(b->t->slots, sizeof(*b->handles), GFP_KERNEL);
+	if (!b->chunks || !b->handles)
+		return -ENOMEM;
+	if (cma_region_register(&b->reg))
+		return -EBUSY;
+	return b->reg.alloc ? 0 : -ENODEV;
+}
+
+static void bf_teardown(struct bench_ctx *b)
+{
+	if (b->reg.registered)
+		cma_region_unregister(&b->reg);
+	kvfree(b->chunks);
+	kvfree(b->handles);
+}
+
+static int bf_alloc(struct bench_ctx *b, u32 slot, size_t size, u64 align)
+{
+	struct cma_chunk *chunk = &b->chunks[slot];
+	int ret;
+
+	chunk->size = size;
+	mutex_lock(&b->reg.lock);
+	ret = b->reg.alloc->alloc(&b->reg, chunk, align);
+	mutex_unlock(&b->reg.lock);
+	return ret;
+}
+
+static void bf_free(struct bench_ctx *b, u32 slot)
+{
+	mutex_lock(&b->reg.lock);
+	b->reg.alloc->free(&b->reg, &b->chunks[slot]);
+	mutex_unlock(&b->reg.lock);
+}
+
+static void bf_hole(void *arg, phys_addr_t start, size_t size)
+{
+	u64 *max = arg;
+
+	*max = max_t(u64, *max, size);
+}
+
+static u64 bf_largest_hole(struct bench_ctx *b)
+{
+	u64 max = 0;
+
+	/*
+	 * Called straight, the allocator keeps no region accounting, so only
+	 * the walk over the holes counts here, not the verdict.
+	 */
+	cma_bf_verify(&b->reg, bf_hole, &max);
+	return max;
+}
+
+static size_t bf_meta(struct bench_ctx *b, unsigned int live)
+{
+	/* A chunk, and the one hole structure the allocator keeps for it. */
+	return kmalloc_size_roundup(sizeof(struct cma_chunk)) +
+	       cma_bf_hole_size();
+}
+
+static int bf_api_alloc(struct bench_ctx *b, u32 slot, size_t size, u64 align)
+{
+	struct cma_chunk *chunk = cma_alloc_from_region(&b->reg, size, align);
+
+	if (IS_ERR(chunk))
+		return PTR_ERR(chunk);
+	b->handles[slot] = chunk;
+	return 0;
+}
+
+static void bf_api_free(struct bench_ctx *b, u32 slot)
+{
+	cma_free(b->handles[slot]);
+}
+
+/* gen_pool at page granularity. */
+
+static int gp_setup(struct bench_ctx *b, genpool_algo_t algo)
+{
+	b->addrs = kvcalloc(b->t->slots, sizeof(*b->addrs), GFP_KERNEL);
+	b->pool = gen_pool_create(PAGE_SHIFT, NUMA_NO_NODE);
+	if (!b->addrs || !b->pool)
+		return -ENOMEM;
+	gen_pool_set_algo(b->pool, algo, NULL);
+	return gen_pool_add(b->pool, BENCH_BASE, b->t->size, NUMA_NO_NODE);
+}
+
+static int gp_best_setup(struct bench_ctx *b)
+{
+	return gp_setup(b, gen_pool_best_fit);
+}
+
+static int gp_order_setup(struct bench_ctx *b)
+{
+	return gp_setup(b, gen_pool_first_fit_order_align);
+}
+
+/* Everything was freed: gen_pool_destroy() insists. */
+static void gp_teardown(struct bench_ctx *b)
+{
+	if (b->pool)
+		gen_pool_destroy(b->pool);
+	kvfree(b->addrs);
+}
+
+static int gp_alloc(struct bench_ctx *b, u32 slot, size_t size, u64 align)
+{
+	b->addrs[slot] = gen_pool_alloc(b->pool, size);
+	return b->addrs[slot] ? 0 : -ENOMEM;
+}
+
+static void gp_free(struct bench_ctx *b, u32 slot)
+{
+	gen_pool_free(b->pool, b->addrs[slot],
+		      (size_t)b->pages[slot] << PAGE_SHIFT);
+}
+
+static void gp_chunk_hole(struct gen_pool *pool, struct gen_pool_chunk *chunk,
+			  void *arg)
+{
+	unsigned long nbits = (chunk->end_addr - chunk->start_addr + 1) >>
+			      pool->min_alloc_order;
+	unsigned long start, end = 0;
+	u64 *max = arg;
+
+	for (;;) {
+		start = find_next_zero_bit(chunk->bits, nbits, end);
+		if (start >= nbits)
+			break;
+		end = find_next_bit(chunk->bits, nbits, start);
+		*max = max_t(u64, *max, (u64)(end - start) << PAGE_SHIFT);
+	}
+}
+
+static u64 gp_largest_hole(struct bench_ctx *b)
+{
+	u64 max = 0;
+
+	gen_pool_for_each_chunk(b->pool, gp_chunk_hole, &max);
+	return max;
+}
+
+static size_t gp_meta(struct bench_ctx *b, unsigned int live)
+{
+	/* The bitmap, spread over the live chunks. */
+	return BITS_TO_LONGS(b->t->size >> PAGE_SHIFT) * sizeof(long) /
+	       max(live, 1U);
+}
+
+#if IS_REACHABLE(CONFIG_DRM)
+static int dm_setup(struct bench_ctx *b)
+{
+	b->nodes = kvcalloc(b->t->slots, sizeof(*b->nodes), GFP_KERNEL);
+	if (!b->nodes)
+		return -ENOMEM;
+	drm_mm_init(&b->mm, BENCH_BASE, b->t->size);
+	return 0;
+}
+
+static void dm_teardown(struct bench_ctx *b)
+{
+	u32 slot;
+
+	if (!b->nodes)
+		return;
+	for (slot = 0; slot < b->t->slots; slot++)
+		if (drm_mm_node_allocated(&b->nodes[slot]))
+			drm_mm_remove_node(&b->nodes[slot]);
+	drm_mm_takedown(&b->mm);
+	kvfree(b->nodes);
+}
+
+static int dm_alloc(struct bench_ctx *b, u32 slot, size_t size, u64 align)
+{
+	struct drm_mm_node *node = &b->nodes[slot];
+
+	memset(node, 0, sizeof(*node));
+	return drm_mm_insert_node_in_range(&b->mm, node, size, align, 0, 0,
+					   U64_MAX, DRM_MM_INSERT_BEST) ?
+	       -ENOMEM : 0;
+}
+
+static void dm_free(struct bench_ctx *b, u32 slot)
+{
+	drm_mm_remove_node(&b->nodes[slot]);
+}
+
+static u64 dm_largest_hole(struct bench_ctx *b)
+{
+	u64 hole_start, hole_end, max = 0;
+	struct drm_mm_node *hole;
+
+	drm_mm_for_each_hole(hole, &b->mm, hole_start, hole_end)
+		max = max(max, hole_end - hole_start);
+	return max;
+}
+
+static size_t dm_meta(struct bench_ctx *b, unsigned int live)
+{
+	return sizeof(struct drm_mm_node);
+}
+#endif
+
+/* The floor: one rbtree insert or erase per operation. */
+
+static int fl_setup(struct bench_ctx *b)
+{
+	b->root = RB_ROOT;
+	b->fnodes = kvcalloc(b->t->slots, sizeof(*b->fnodes), GFP_KERNEL);
+	return b->fnodes ? 0 : -ENOMEM;
+}
+
+static void fl_teardown(struct bench_ctx *b)
+{
+	kvfree(b->fnodes);
+}
+
+static int fl_alloc(struct bench_ctx *b, u32 slot, size_t size, u64 align)
+{
+	struct rb_node **link = &b->root.rb_node, *parent = NULL;
+	struct bench_fnode *n = &b->fnodes[slot];
+
+	/* Keyed like a size tree: by size, then by slot. */
+	n->key = ((u64)size << 20) | slot;
+	while (*link) {
+		parent = *link;
+		link = n->key < rb_entry(parent, struct bench_fnode, node)->key ?
+		       &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&n->node, parent, link);
+	rb_insert_color(&n->node, &b->root);
+	return 0;
+}
+
+static void fl_free(struct bench_ctx *b, u32 slot)
+{
+	rb_erase(&b->fnodes[slot].node, &b->root);
+}
+
+static size_t fl_meta(struct bench_ctx *b, unsigned int live)
+{
+	return sizeof(struct bench_fnode);
+}
+
+static const struct bench_ops bench_allocators[] = {
+	{ "bf", true, bf_setup, bf_teardown, bf_alloc, bf_free,
+	  bf_largest_hole, bf_meta },
+	{ "bf-api", true, bf_setup, bf_teardown, bf_api_alloc, bf_api_free,
+	  bf_largest_hole, bf_meta },
+	{ "gp-best", false, gp_best_setup, gp_teardown, gp_alloc, gp_free,
+	  gp_largest_hole, gp_meta },
+	{ "gp-order", false, gp_order_setup, gp_teardown, gp_alloc, gp_free,
+	  gp_largest_hole, gp_meta },
+#if IS_REACHABLE(CONFIG_DRM)
+	{ "drm_mm", true, dm_setup, dm_teardown, dm_alloc, dm_free,
+	  dm_largest_hole, dm_meta },
+#endif
+	{ "floor", true, fl_setup, fl_teardown, fl_alloc, fl_free, NULL,
+	  fl_meta },
+};
+
+struct bench_result {
+	u64 ns;			/* timed part, in total */
+	unsigned int timed;	/* timed operations */
+	u32 p50, p99, max;	/* per operation, ns */
+	unsigned int failures;
+	u64 bytes;		/* allocated, in total */
+	u64 largest_hole;
+	u64 free;
+	size_t meta;
+};
+
+static int bench_cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int bench_run(struct kunit *test, const struct bench_trace *t,
+		     const struct bench_ops *ops, struct bench_result *r,
+		     u32 *lat)
+{
+	struct bench_ctx b = { .t = t };
+	unsigned int i, live = 0, nlat = 0;
+	u64 used = 0, t0 = 0;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	b.pages = kvcalloc(t->slots, sizeof(*b.pages), GFP_KERNEL);
+	if (!b.pages)
+		return -ENOMEM;
+	ret = ops->setup(&b);
+	if (ret)
+		goto out;
+
+	for (i = 0; i < t->nr_ops; i++) {
+		const struct bench_op *op = &t->ops[i];
+		size_t size = (size_t)op->pages << PAGE_SHIFT;
+		u64 start = ktime_get_ns(), d;
+
+		if (i == t->timed_from)
+			t0 = start;
+		if (!op->pages) {
+			if (!b.pages[op->slot])
+				continue;
+			ops->free(&b, op->slot);
+			used -= (u64)b.pages[op->slot] << PAGE_SHIFT;
+			b.pages[op->slot] = 0;
+			live--;
+		} else if (!ops->alloc(&b, op->slot, size,
+				       PAGE_SIZE << op->align_order)) {
+			b.pages[op->slot] = op->pages;
+			r->bytes += size;
+			used += size;
+			live++;
+		} else {
+			r->failures++;
+		}
+		d = ktime_get_ns() - start;
+		if (i >= t->timed_from)
+			lat[nlat++] = min_t(u64, d, U32_MAX);
+	}
+	r->ns = ktime_get_ns() - t0;
+	r->timed = nlat;
+	sort(lat, nlat, sizeof(*lat), bench_cmp_u32, NULL);
+	if (nlat) {
+		r->p50 = lat[nlat / 2];
+		r->p99 = lat[nlat * 99 / 100];
+		r->max = lat[nlat - 1];
+	}
+	r->free = t->size - used;
+	r->largest_hole = ops->largest_hole ? ops->largest_hole(&b) : 0;
+	r->meta = ops->meta(&b, live);
+
+	/* Free what is left, through the allocator under test. */
+	for (i = 0; i < t->slots; i++)
+		if (b.pages[i])
+			ops->free(&b, i);
+out:
+	ops->teardown(&b);
+	kvfree(b.pages);
+	return ret;
+}
+
+/* Log-uniform sizes from 1 to 256 pages; a third aligned to 64K or 1M. */
+static void bench_pick(struct rnd_state *rnd, struct bench_op *op)
+{
+	u32 order = prandom_u32_state(rnd) % 8;
+	u32 r = prandom_u32_state(rnd) % 6;
+
+	op->pages = (1U << order) + prandom_u32_state(rnd) % (1U << order);
+	op->align_order = r == 4 ? ilog2(SZ_64K / PAGE_SIZE) :
+			  r == 5 ? ilog2(SZ_1M / PAGE_SIZE) : 0;
+}
+
+static int bench_steady(struct bench_trace *t, unsigned int live,
+			unsigned int pairs, u64 seed)
+{
+	struct rnd_state rnd;
+	unsigned int i, n = 0;
+
+	t->slots = live;
+	t->nr_ops = live + 2 * pairs;
+	t->timed_from = live;
+	/* Three times the mean size per chunk: every request fits. */
+	t->size = (u64)live * 3 * 96 * PAGE_SIZE + SZ_16M;
+	t->must_fit = true;
+	t->ops = kvcalloc(t->nr_ops, sizeof(*t->ops), GFP_KERNEL);
+	if (!t->ops)
+		return -ENOMEM;
+	prandom_seed_state(&rnd, seed);
+	for (i = 0; i < live; i++) {
+		t->ops[n].slot = i;
+		bench_pick(&rnd, &t->ops[n++]);
+	}
+	for (i = 0; i < pairs; i++) {
+		u32 slot = prandom_u32_state(&rnd) % live;
+
+		t->ops[n++] = (struct bench_op){ .slot = slot };
+		t->ops[n].slot = slot;
+		bench_pick(&rnd, &t->ops[n++]);
+	}
+	return 0;
+}
+
+/* Allocate while below 90 % of 1 GiB as the trace sees it, else free. */
+static int bench_frag(struct bench_trace *t, unsigned int nr_ops, u64 seed)
+{
+	u64 target = SZ_1G / 10 * 9 / PAGE_SIZE, occupied = 0;
+	unsigned int i, nlive = 0, nfree;
+	u32 *live, *pages, *unused;
+	struct rnd_state rnd;
+	int ret = -ENOMEM;
+
+	t->slots = 16384;
+	t->nr_ops = nr_ops;
+	t->timed_from = 0;
+	t->size = SZ_1G;
+	t->must_fit = false;
+	t->ops = kvcalloc(nr_ops, sizeof(*t->ops), GFP_KERNEL);
+	live = kvcalloc(t->slots, sizeof(*live), GFP_KERNEL);
+	pages = kvcalloc(t->slots, sizeof(*pages), GFP_KERNEL);
+	unused = kvcalloc(t->slots, sizeof(*unused), GFP_KERNEL);
+	if (!t->ops || !live || !pages || !unused)
+		goto out;
+	for (nfree = 0; nfree < t->slots; nfree++)
+		unused[nfree] = t->slots - 1 - nfree;
+	prandom_seed_state(&rnd, seed);
+	for (i = 0; i < nr_ops; i++) {
+		struct bench_op *op = &t->ops[i];
+
+		bench_pick(&rnd, op);
+		if (nfree && occupied + op->pages <= target) {
+			op->slot = unused[--nfree];
+			live[nlive++] = op->slot;
+			pages[op->slot] = op->pages;
+			occupied += op->pages;
+		} else {
+			u32 j = prandom_u32_state(&rnd) % nlive;
+
+			*op = (struct bench_op){ .slot = live[j] };
+			occupied -= pages[op->slot];
+			unused[nfree++] = op->slot;
+			live[j] = live[--nlive];
+		}
+	}
+	ret = 0;
+out:
+	kvfree(live);
+	kvfree(pages);
+	kvfree(unused);
+	return ret;
+}
+
+static void bench_report(struct kunit *test, const struct bench_trace *t)
+{
+	struct bench_result *res;
+	unsigned int a, n = ARRAY_SIZE(bench_allocators);
+	u32 *lat;
+
+	res = kunit_kcalloc(test, n, sizeof(*res), GFP_KERNEL);
+	lat = kvcalloc(t->nr_ops, sizeof(*lat), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_ASSERT_NOT_NULL(test, lat);
+
+	for (a = 0; a < n; a++) {
+		int ret = bench_run(test, t, &bench_allocators[a], &res[a], lat);
+
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: setup failed",
+				    bench_allocators[a].name);
+	}
+	kvfree(lat);
+
+	kunit_info(test, "cma_regions_bench: %s: %u ops, %llu MiB range\n",
+		   t->name, t->nr_ops, t->size >> 20);
+	kunit_info(test, "cma_regions_bench: | workload | allocator | ns/op | x bf | x floor | p50 | p99 | max | failed | largest hole KiB | frag %% | meta B/chunk |\n");
+	for (a = 0; a < n; a++) {
+		const struct bench_result *r = &res[a];
+		u64 per = r->timed ? div_u64(r->ns, r->timed) : 0;
+		u64 bf = res[0].timed ? div_u64(res[0].ns, res[0].timed) : 1;
+		u64 fl = res[n - 1].timed ?
+			 div_u64(res[n - 1].ns, res[n - 1].timed) : 1;
+		u64 frag = r->free ? 100 - div64_u64(r->largest_hole * 100,
+						     r->free) : 0;
+
+		kunit_info(test, "cma_regions_bench: | %s | %s | %llu | %llu.%02llu | %llu.%02llu | %u | %u | %u | %u | %llu | %llu | %zu |\n",
+			   t->name, bench_allocators[a].name, per,
+			   div64_u64(per * 100, max(bf, 1ULL)) / 100,
+			   div64_u64(per * 100, max(bf, 1ULL)) % 100,
+			   div64_u64(per * 100, max(fl, 1ULL)) / 100,
+			   div64_u64(per * 100, max(fl, 1ULL)) % 100,
+			   r->p50, r->p99, r->max, r->failures,
+			   r->largest_hole >> 10,
+			   bench_allocators[a].largest_hole ? frag : 0,
+			   r->meta);
+	}
+
+	/* Where every request fits, every allocator does the same work. */
+	for (a = 0; t->must_fit && a < n; a++) {
+		KUNIT_EXPECT_EQ_MSG(test, res[a].failures, 0, "%s",
+				    bench_allocators[a].name);
+		KUNIT_EXPECT_EQ_MSG(test, res[a].bytes, res[0].bytes, "%s",
+				    bench_allocators[a].name);
+	}
+	/* The two best-fit variants make the same decisions. */
+	KUNIT_EXPECT_EQ(test, res[1].failures, res[0].failures);
+	KUNIT_EXPECT_EQ(test, res[1].bytes, res[0].bytes);
+}
+
+struct bench_case {
+	const char *desc;
+	unsigned int live;		/* 0: fragmentation run */
+	unsigned int smoke_ops;
+	unsigned int full_ops;
+};
+
+static const struct bench_case bench_cases[] = {
+	{ "steady 1k", 1024, 2000, 100000 },
+	{ "steady 16k", 16384, 0, 100000 },
+	{ "steady 64k", 65536, 0, 100000 },
+	{ "fragmentation", 0, 20000, 1000000 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(bench, bench_cases, desc);
+
+static void cma_regions_bench_trace(struct kunit *test)
+{
+	const struct bench_case *c = test->param_value;
+	unsigned int ops = full ? c->full_ops : c->smoke_ops;
+	struct bench_trace t = { .name = c->desc };
+	int ret;
+
+	if (!ops)
+		kunit_skip(test, "full run only (cma_regions_bench.full=1)");
+	if (c->live)
+		ret = bench_steady(&t, c->live, ops / 2, 0x5eed + c->live);
+	else
+		ret = bench_frag(&t, ops, 0xf2a6);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	bench_report(test, &t);
+	kvfree(t.ops);
+}
+
+static struct kunit_case bench_kunit_cases[] = {
+	KUNIT_CASE_PARAM(cma_regions_bench_trace, bench_gen_params),
+	{}
+};
+
+static struct kunit_suite bench_suite = {
+	.name = "cma_regions_bench",
+	.test_cases = bench_kunit_cases,
+};
+
+kunit_test_suites(&bench_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("Benchmark of contiguous memory regions allocators");
+MODULE_LICENSE("GPL");
