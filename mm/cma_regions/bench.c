@@ -35,6 +35,7 @@
 
 #include <drm/drm_mm.h>
 #include <kunit/test.h>
+#include <linux/bits.h>
 #include <linux/cma_regions.h>
 #include <linux/genalloc.h>
 #include <linux/ktime.h>
@@ -54,7 +55,7 @@ module_param(full, bool, 0444);
 MODULE_PARM_DESC(full, "Run the full benchmark instead of the smoke version");
 
 /* A fake range far above any RAM. */
-#define BENCH_BASE	(1ULL << 40)
+#define BENCH_BASE	BIT_ULL(40)
 
 struct bench_op {
 	u32 slot;
