@@ -24,7 +24,7 @@ DEBIAN_PACKAGES=(
 	linux-source-6.12 quilt sparse coccinelle codespell
 	qemu-system-x86 qemu-system-arm gcc-arm-linux-gnueabihf
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev
-	ccache cpio xz-utils rsync python3 perl git
+	ccache cpio xz-utils rsync python3 perl git clang libclang-rt-14-dev
 )
 
 T0=$(date +%s)

@@ -3,9 +3,11 @@
 #
 # Every test: the series applies (quilt and git am) and matches the overlay,
 # checkpatch/kernel-doc/coccinelle are clean, every patch builds on its own
-# with the framework on and off, the KUnit suites pass on um, x86_64 and arm,
-# and a W=1 C=2 (sparse) build of the new code is warning-free on x86_64 and
-# arm.  Prints each stage's time and ends with "N passed, N failed".
+# with the framework on and off, the KUnit suites (and the benchmark's smoke
+# run) pass on um, x86_64 and arm, a W=1 C=2 (sparse) build of the new code
+# is warning-free on x86_64 and arm, and a minute of libFuzzer on the
+# grammar finds nothing.  Prints each stage's time and ends with
+# "N passed, N failed".
 #
 #   scripts/run-tests.sh [--quick]
 #
@@ -218,6 +220,12 @@ kunit_stage() {
 	fi
 	stage_done
 }
+
+stage "grammar fuzzing in user space (libFuzzer, ASan, UBSan, LSan)"
+check "fuzz mm/cma_regions/parse.c for ${FUZZ_SECONDS:-60} s: no crash, leak or broken round trip" \
+	"$ROOT/tests/fuzz/run.sh"
+grep -E '^stat::number_of_executed_units' "$BUILD/fuzz/log" 2>/dev/null | sed 's/^/        /'
+stage_done
 
 if [ -z "$quick" ]; then
 	stage "every patch builds on its own (x86_64, CMA_REGIONS on and off)"

@@ -9,6 +9,7 @@
 #define _LINUX_CMA_REGIONS_H
 
 #include <linux/err.h>
+#include <linux/init.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
