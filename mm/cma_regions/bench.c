@@ -98,7 +98,6 @@ struct bench_ctx {
 
 struct bench_ops {
 	const char *name;
-	bool aligns;
 	int (*setup)(struct bench_ctx *b);
 	void (*teardown)(struct bench_ctx *b);
 	int (*alloc)(struct bench_ctx *b, u32 slot, size_t size, u64 align);
@@ -111,14 +110,17 @@ struct bench_ops {
 
 static int bf_setup(struct bench_ctx *b)
 {
+	int ret;
+
 	b->reg = (struct cma_region){ .start = BENCH_BASE, .size = b->t->size,
 				      .alloc_name = "bf" };
 	b->chunks = kvcalloc(b->t->slots, sizeof(*b->chunks), GFP_KERNEL);
 	b->handles = kvcalloc(b->t->slots, sizeof(*b->handles), GFP_KERNEL);
 	if (!b->chunks || !b->handles)
 		return -ENOMEM;
-	if (cma_region_register(&b->reg))
-		return -EBUSY;
+	ret = cma_region_register(&b->reg);
+	if (ret)
+		return ret;
 	return b->reg.alloc ? 0 : -ENODEV;
 }
 
@@ -360,19 +362,19 @@ static size_t fl_meta(struct bench_ctx *b, unsigned int live)
 }
 
 static const struct bench_ops bench_allocators[] = {
-	{ "bf", true, bf_setup, bf_teardown, bf_alloc, bf_free,
+	{ "bf", bf_setup, bf_teardown, bf_alloc, bf_free,
 	  bf_largest_hole, bf_meta },
-	{ "bf-api", true, bf_setup, bf_teardown, bf_api_alloc, bf_api_free,
+	{ "bf-api", bf_setup, bf_teardown, bf_api_alloc, bf_api_free,
 	  bf_largest_hole, bf_meta },
-	{ "gp-best", false, gp_best_setup, gp_teardown, gp_alloc, gp_free,
+	{ "gp-best", gp_best_setup, gp_teardown, gp_alloc, gp_free,
 	  gp_largest_hole, gp_meta },
-	{ "gp-order", false, gp_order_setup, gp_teardown, gp_alloc, gp_free,
+	{ "gp-order", gp_order_setup, gp_teardown, gp_alloc, gp_free,
 	  gp_largest_hole, gp_meta },
 #if IS_REACHABLE(CONFIG_DRM)
-	{ "drm_mm", true, dm_setup, dm_teardown, dm_alloc, dm_free,
+	{ "drm_mm", dm_setup, dm_teardown, dm_alloc, dm_free,
 	  dm_largest_hole, dm_meta },
 #endif
-	{ "floor", true, fl_setup, fl_teardown, fl_alloc, fl_free, NULL,
+	{ "floor", fl_setup, fl_teardown, fl_alloc, fl_free, NULL,
 	  fl_meta },
 };
 

@@ -125,10 +125,12 @@ static __printf(2, 3) void kt_map(struct kunit *test, const char *fmt, ...)
 {
 	char map[256];
 	va_list args;
+	int len;
 
 	va_start(args, fmt);
-	vsnprintf(map, sizeof(map), fmt, args);
+	len = vsnprintf(map, sizeof(map), fmt, args);
 	va_end(args);
+	KUNIT_ASSERT_LT_MSG(test, len, (int)sizeof(map), "map truncated");
 	KUNIT_ASSERT_EQ_MSG(test, cma_map_replace(map), 0, "map %s", map);
 }
 
