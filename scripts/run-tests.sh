@@ -211,9 +211,10 @@ kunit_stage() {
 		PASSED=$((PASSED + KUNIT_PASSED))
 		echo "  ok    $KUNIT_PASSED KUnit cases on $arch"
 	else
+		# No case run at all is a failure too, never a silent pass.
 		PASSED=$((PASSED + KUNIT_PASSED))
-		FAILED=$((FAILED + KUNIT_FAILED))
-		FAILURES+=("KUnit on $arch: $KUNIT_FAILED failed (log: $LOGS/kunit-$arch.log)")
+		FAILED=$((FAILED + (KUNIT_FAILED > 0 ? KUNIT_FAILED : 1)))
+		FAILURES+=("KUnit on $arch: $KUNIT_PASSED passed, $KUNIT_FAILED failed (log: $LOGS/kunit-$arch.log)")
 		echo "  FAIL  KUnit on $arch: $KUNIT_PASSED passed, $KUNIT_FAILED failed"
 		grep -E '\[(FAILED|CRASHED)\]|# .*: (EXPECTATION|ASSERTION) FAILED' \
 			"$LOGS/kunit-$arch.log" | head -n 40 | sed 's/^/        /'
