@@ -23,6 +23,10 @@ a patch carries below its `---` line are kept.
                               adds, or on a patch that does not apply
   gen-patches.py --add PATCH FILE...
                               add overlay files to a patch (by number or name)
+  gen-patches.py --set PATCH FILE SRC [--set ...]
+                              set the hand-kept version of FILE after PATCH
+                              to the content of SRC (adds the section if the
+                              patch did not touch FILE yet)
 """
 
 import argparse
@@ -173,8 +177,13 @@ def load_patches():
     return patches
 
 
-def regenerate(patches, workdir):
-    """Replays the series; returns [(filename, text)] in series order."""
+def regenerate(patches, workdir, overrides=None):
+    """Replays the series; returns [(filename, text)] in series order.
+
+    overrides maps (patch name, path) to a file whose content the path gets
+    in that patch instead of what its hand-kept section says.
+    """
+    overrides = overrides or {}
     pristine = pristine_tree()
     repo = os.path.join(workdir, "repo")
     os.makedirs(repo)
@@ -202,7 +211,11 @@ def regenerate(patches, workdir):
     out = []
     for p in patches:
         for path, text in p.sections:
-            if path in overlay and owners[path] == p.name:
+            if (p.name, path) in overrides:
+                dst = os.path.join(repo, path)
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copyfile(overrides[(p.name, path)], dst)
+            elif path in overlay and owners[path] == p.name:
                 dst = os.path.join(repo, path)
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 shutil.copyfile(os.path.join(ROOT, path), dst)
@@ -266,7 +279,7 @@ def write_series(names):
         f.writelines(out)
 
 
-def add_files(patches, which, files):
+def find_patch(patches, which):
     if which.isdigit():
         matches = [p for p in patches
                    if p.name.startswith(f"{int(which):04d}-")]
@@ -274,7 +287,23 @@ def add_files(patches, which, files):
         matches = [p for p in patches if p.name == which]
     if len(matches) != 1:
         die(f"no single patch matches {which}")
-    p = matches[0]
+    return matches[0]
+
+
+def set_file(patches, which, rel, src):
+    """Makes rel's hand-kept version after patch `which` equal src."""
+    p = find_patch(patches, which)
+    rel = os.path.normpath(rel)
+    if not os.path.isfile(src):
+        die(f"{src} does not exist")
+    if rel not in p.files:
+        p.sections.append((rel, ""))
+        p.files.append(rel)
+    return {(p.name, rel): os.path.abspath(src)}
+
+
+def add_files(patches, which, files):
+    p = find_patch(patches, which)
     path = os.path.join(PATCHES, p.name)
     with open(path) as f:
         text = f.read()
@@ -295,9 +324,14 @@ def main():
                                  formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--add", nargs="+", metavar=("PATCH", "FILE"))
+    ap.add_argument("--set", nargs=3, action="append",
+                    metavar=("PATCH", "FILE", "SRC"))
     args = ap.parse_args()
 
     patches = load_patches()
+    overrides = {}
+    for triple in args.set or []:
+        overrides.update(set_file(patches, *triple))
     if args.add:
         if len(args.add) < 2:
             die("--add takes a patch and one or more files")
@@ -311,7 +345,7 @@ def main():
             errors.append(f"overlay file {f} is added by no patch")
 
     with tempfile.TemporaryDirectory(prefix="gen-patches-") as tmp:
-        out = regenerate(patches, tmp)
+        out = regenerate(patches, tmp, overrides)
 
     names = [n for n, _ in out]
     if args.check:

@@ -34,6 +34,7 @@
 #include <linux/cma_regions.h>
 #include <linux/device.h>
 #include <linux/init.h>
+#include <linux/ioport.h>
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/memblock.h>
@@ -65,11 +66,33 @@ static LIST_HEAD(cma_regions_list);
 static LIST_HEAD(cma_allocators_list);
 static struct cma_map *cma_map_current;
 
-/* Early boot state; single threaded, gone after init. */
-static __initdata LIST_HEAD(cma_early_regions);
+/*
+ * Early boot state, per origin; single threaded, gone after init.  The
+ * regions of platform code are reserved, and those of the highest origin
+ * that declares any; the map of the highest origin that gives one is used.
+ */
 static __initdata struct {
-	const char *map;
-} cma_early;
+	struct list_head regions[CMA_EARLY_NR];
+	const char *map[CMA_EARLY_NR];
+} cma_early = {
+	.regions = {
+		[CMA_EARLY_EXPLICIT] =
+			LIST_HEAD_INIT(cma_early.regions[CMA_EARLY_EXPLICIT]),
+		[CMA_EARLY_PLATFORM] =
+			LIST_HEAD_INIT(cma_early.regions[CMA_EARLY_PLATFORM]),
+		[CMA_EARLY_DT] =
+			LIST_HEAD_INIT(cma_early.regions[CMA_EARLY_DT]),
+		[CMA_EARLY_PARAM] =
+			LIST_HEAD_INIT(cma_early.regions[CMA_EARLY_PARAM]),
+	},
+};
+
+static const char *const cma_early_origin_name[CMA_EARLY_NR] __initconst = {
+	[CMA_EARLY_EXPLICIT] = "platform code",
+	[CMA_EARLY_PLATFORM] = "platform defaults",
+	[CMA_EARLY_DT] = "device tree",
+	[CMA_EARLY_PARAM] = "boot parameters",
+};
 
 static struct cma_map *cma_map_alloc(const char *str)
 {
@@ -760,20 +783,111 @@ int cma_info_about(struct cma_info *info, const char *regions)
 }
 EXPORT_SYMBOL_GPL(cma_info_about);
 
-/* Early boot: single threaded, no locking. */
-static int __init cma_early_region_check(struct cma_region *reg)
+/**
+ * cma_regions_for_each() - call a function for every registered region
+ * @fn:		Called with cma_regions_mutex held; must not call back into
+ *		the framework.  A non-zero return stops the walk.
+ * @arg:	Passed to @fn.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 if every call returned 0, else the first non-zero return.
+ */
+int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
+			 void *arg)
 {
+	struct cma_region *reg;
+	int ret = 0;
+
+	mutex_lock(&cma_regions_mutex);
+	list_for_each_entry(reg, &cma_regions_list, list) {
+		ret = fn(reg, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&cma_regions_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_regions_for_each);
+
+/* Early boot: single threaded, no locking. */
+static int __init cma_early_region_check(struct cma_region *reg,
+					 enum cma_early_origin origin)
+{
+	enum cma_early_origin o;
 	struct cma_region *other;
 
 	if (cma_region_check(reg))
 		return -EINVAL;
-	list_for_each_entry(other, &cma_early_regions, list) {
-		if (other == reg)
-			return -EEXIST;
-		if (reg->name && other->name && !strcmp(reg->name, other->name))
-			return -EEXIST;
+	for (o = CMA_EARLY_EXPLICIT; o < CMA_EARLY_NR; o++) {
+		list_for_each_entry(other, &cma_early.regions[o], list) {
+			if (other == reg)
+				return -EEXIST;
+			if (o != CMA_EARLY_EXPLICIT && o != origin)
+				continue;
+			if (reg->name && other->name &&
+			    !strcmp(reg->name, other->name))
+				return -EEXIST;
+		}
 	}
 	return 0;
+}
+
+/**
+ * cma_early_declare() - declare an early region on behalf of an origin
+ * @reg:	The region.  Regions of the device tree and the boot parameters
+ *		may live in __initdata: they are copied when registered.
+ * @origin:	Where it comes from.
+ *
+ * Context: Early boot, before cma_early_regions_reserve() reserves it.
+ * Return: 0 on success, -EINVAL if @reg is malformed, -EEXIST if it or its
+ * name is already declared by @origin or by platform code.
+ */
+int __init cma_early_declare(struct cma_region *reg,
+			     enum cma_early_origin origin)
+{
+	int ret = cma_early_region_check(reg, origin);
+
+	if (ret)
+		return ret;
+	list_add_tail(&reg->list, &cma_early.regions[origin]);
+	return 0;
+}
+
+/**
+ * cma_early_declare_map() - declare the map on behalf of an origin
+ * @map:	A map validated by the caller; it must stay valid until the
+ *		core initialises (core_initcall), so __initdata is fine.
+ * @origin:	Where it comes from.
+ *
+ * Context: Early boot.
+ */
+void __init cma_early_declare_map(const char *map,
+				  enum cma_early_origin origin)
+{
+	cma_early.map[origin] = map;
+}
+
+/* The origin whose regions are reserved besides platform code's. */
+static enum cma_early_origin __init cma_early_winner(void)
+{
+	enum cma_early_origin o;
+
+	for (o = CMA_EARLY_NR - 1; o > CMA_EARLY_EXPLICIT; o--)
+		if (!list_empty(&cma_early.regions[o]))
+			return o;
+	return CMA_EARLY_EXPLICIT;
+}
+
+/**
+ * cma_early_overridden() - whether an origin's regions will be dropped
+ * @origin:	The origin asking.
+ *
+ * Context: Early boot.
+ * Return: true if an origin of higher precedence has declared regions.
+ */
+bool __init cma_early_overridden(enum cma_early_origin origin)
+{
+	return cma_early_winner() > origin;
 }
 
 /**
@@ -782,7 +896,9 @@ static int __init cma_early_region_check(struct cma_region *reg)
  *		must not live in __initdata.
  *
  * The region is reserved by cma_early_regions_reserve() and registered
- * when the core initialises.
+ * when the core initialises.  Unlike the defaults given to
+ * cma_set_defaults(), it is reserved whatever the device tree and the boot
+ * parameters declare.
  *
  * Context: Early boot, before cma_early_regions_reserve().
  * Return: 0 on success, -EINVAL if @reg is malformed, -EEXIST if it or its
@@ -790,23 +906,22 @@ static int __init cma_early_region_check(struct cma_region *reg)
  */
 int __init cma_early_region_register(struct cma_region *reg)
 {
-	int ret = cma_early_region_check(reg);
-
-	if (ret)
-		return ret;
-	reg->reserved = false;
-	list_add_tail(&reg->list, &cma_early_regions);
-	return 0;
+	if (reg)
+		reg->reserved = false;
+	return cma_early_declare(reg, CMA_EARLY_EXPLICIT);
 }
 
 /**
  * cma_set_defaults() - declare a platform's regions and map
  * @regions:	Array of regions ended by one with a zero size, or NULL.
  *		It must not live in __initdata.
- * @map:	The map, or NULL to keep the current one.
+ * @map:	The map, or NULL for none.  It is copied when the core
+ *		initialises, so it may be __initconst.
  *
  * Everything is checked before anything is declared: either all regions
- * and the map are taken, or none.
+ * and the map are taken, or none.  These are defaults: regions declared
+ * in the device tree replace the platform's regions, and the boot
+ * parameters replace both; the same goes for the map.
  *
  * Context: Early boot, before cma_early_regions_reserve(); typically from a
  * machine's reserve() hook.
@@ -821,7 +936,7 @@ int __init cma_set_defaults(struct cma_region *regions, const char *map)
 	if (map && cma_map_validate(map))
 		return -EINVAL;
 	for (reg = regions; reg && reg->size; reg++) {
-		ret = cma_early_region_check(reg);
+		ret = cma_early_region_check(reg, CMA_EARLY_PLATFORM);
 		if (ret)
 			return ret;
 		for (other = regions; other < reg; other++)
@@ -830,10 +945,12 @@ int __init cma_set_defaults(struct cma_region *regions, const char *map)
 				return -EEXIST;
 	}
 
-	for (reg = regions; reg && reg->size; reg++)
-		cma_early_region_register(reg);
+	for (reg = regions; reg && reg->size; reg++) {
+		reg->reserved = false;
+		cma_early_declare(reg, CMA_EARLY_PLATFORM);
+	}
 	if (map)
-		cma_early.map = map;
+		cma_early_declare_map(map, CMA_EARLY_PLATFORM);
 	return 0;
 }
 
@@ -879,58 +996,189 @@ int __init cma_early_region_reserve(struct cma_region *reg)
 	return 0;
 }
 
+static const char *__init cma_early_reason(struct cma_region *reg, int err)
+{
+	switch (err) {
+	case -EBUSY:
+		return "overlaps reserved memory";
+	case -ENOMEM:
+		return reg->start ? "not all of it is memory" :
+				    "no room for it in memory";
+	case -EINVAL:
+		return "malformed";
+	default:
+		return "reserve hook failed";
+	}
+}
+
+static void __init cma_early_report(struct cma_region *reg, int err)
+{
+	const char *name = reg->name ?: "(private)";
+
+	if (reg->start)
+		pr_err("region %s: cannot reserve %zu KiB at %pa: %pe (%s)\n",
+		       name, reg->size >> 10, &reg->start, ERR_PTR(err),
+		       cma_early_reason(reg, err));
+	else
+		pr_err("region %s: cannot reserve %zu KiB anywhere: %pe (%s)\n",
+		       name, reg->size >> 10, ERR_PTR(err),
+		       cma_early_reason(reg, err));
+}
+
+/* Drops the regions of origins overridden by @win; frees what they hold. */
+static void __init cma_early_drop_overridden(enum cma_early_origin win)
+{
+	struct cma_region *reg, *next;
+	enum cma_early_origin o;
+
+	for (o = CMA_EARLY_PLATFORM; o < win; o++) {
+		list_for_each_entry_safe(reg, next, &cma_early.regions[o],
+					 list) {
+			pr_info("region %s from the %s: overridden by the %s\n",
+				reg->name ?: "(private)",
+				cma_early_origin_name[o],
+				cma_early_origin_name[win]);
+			list_del_init(&reg->list);
+			if (reg->reserved)
+				memblock_phys_free(reg->start, reg->size);
+			reg->reserved = false;
+		}
+	}
+}
+
 /**
  * cma_early_regions_reserve() - reserve every declared region
  * @reserve:	Function reserving one region, or NULL for
  *		cma_early_region_reserve().
  *
- * Regions already reserved are skipped, so architecture code may call this
- * more than once.  A region that cannot be reserved is reported and left
- * out; the others are unaffected.
+ * The regions declared by platform code are reserved, and those of the
+ * highest-precedence origin that declares any: the boot parameters, else
+ * the device tree, else the platform defaults.  Regions already reserved
+ * are skipped, so architecture code may call this more than once.  A region
+ * that cannot be reserved is reported and left out; the others are
+ * unaffected.
  *
  * Context: Early boot, while memblock is in charge of memory.
  */
 void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
 {
+	enum cma_early_origin win = cma_early_winner(), o;
 	struct cma_region *reg;
 	int ret;
 
-	list_for_each_entry(reg, &cma_early_regions, list) {
-		if (reg->reserved)
-			continue;
-		ret = reserve ? reserve(reg) : cma_early_region_reserve(reg);
-		if (ret) {
-			pr_err("region %s: cannot reserve %zu KiB at %pa: %d\n",
-			       reg->name ?: "(private)", reg->size >> 10,
-			       &reg->start, ret);
-			continue;
+	cma_early_drop_overridden(win);
+	for (o = CMA_EARLY_EXPLICIT; o < CMA_EARLY_NR; o++) {
+		list_for_each_entry(reg, &cma_early.regions[o], list) {
+			if (reg->reserved)
+				continue;
+			ret = reserve ? reserve(reg) :
+					cma_early_region_reserve(reg);
+			if (ret) {
+				cma_early_report(reg, ret);
+				continue;
+			}
+			reg->reserved = true;
+			pr_info("region %s: reserved %zu KiB at %pa (%s)\n",
+				reg->name ?: "(private)", reg->size >> 10,
+				&reg->start, cma_early_origin_name[o]);
 		}
-		reg->reserved = true;
-		pr_info("region %s: reserved %zu KiB at %pa\n",
-			reg->name ?: "(private)", reg->size >> 10,
-			&reg->start);
+	}
+}
+
+/*
+ * The device tree and the boot parameters declare regions from __initdata;
+ * give them a home that outlives init.
+ */
+static struct cma_region *__init cma_early_copy(const struct cma_region *reg)
+{
+	size_t nlen = reg->name ? strlen(reg->name) + 1 : 0;
+	size_t alen = reg->alloc_name ? strlen(reg->alloc_name) + 1 : 0;
+	struct cma_region *copy;
+	char *p;
+
+	copy = kzalloc(sizeof(*copy) + nlen + alen, GFP_KERNEL);
+	if (!copy)
+		return NULL;
+	copy->start = reg->start;
+	copy->size = reg->size;
+	copy->alignment = reg->alignment;
+	copy->reserved = true;
+	INIT_LIST_HEAD(&copy->list);
+	p = (char *)(copy + 1);
+	if (nlen) {
+		copy->name = memcpy(p, reg->name, nlen);
+		p += nlen;
+	}
+	if (alen)
+		copy->alloc_name = memcpy(p, reg->alloc_name, alen);
+	return copy;
+}
+
+/* Shows a reserved region in /proc/iomem, as crashkernel= does. */
+static void __init cma_early_resource(struct cma_region *reg)
+{
+	const char *name = reg->name ?: "(private)";
+	struct resource *res;
+	char *p;
+
+	res = kzalloc(sizeof(*res) + sizeof("cma region ") + strlen(name),
+		      GFP_KERNEL);
+	if (!res)
+		return;
+	p = (char *)(res + 1);
+	sprintf(p, "cma region %s", name);
+	res->name = p;
+	res->start = reg->start;
+	res->end = reg->start + reg->size - 1;
+	res->flags = IORESOURCE_MEM | IORESOURCE_BUSY;
+	if (insert_resource(&iomem_resource, res)) {
+		pr_warn("region %s: not shown in /proc/iomem: conflict\n",
+			name);
+		kfree(res);
 	}
 }
 
 static int __init cma_regions_init(void)
 {
-	struct cma_region *reg, *next;
+	enum cma_early_origin o, win = CMA_EARLY_EXPLICIT;
+	struct cma_region *reg, *next, *copy;
 	int ret;
 
-	if (cma_early.map) {
-		ret = cma_map_replace(cma_early.map);
+	for (o = CMA_EARLY_PLATFORM; o < CMA_EARLY_NR; o++) {
+		if (!cma_early.map[o])
+			continue;
+		if (win != CMA_EARLY_EXPLICIT)
+			pr_info("map from the %s overridden by the %s\n",
+				cma_early_origin_name[win],
+				cma_early_origin_name[o]);
+		win = o;
+	}
+	if (win != CMA_EARLY_EXPLICIT) {
+		ret = cma_map_replace(cma_early.map[win]);
 		if (ret)
-			pr_err("cannot set the map: %d\n", ret);
+			pr_err("cannot set the map from the %s: %pe\n",
+			       cma_early_origin_name[win], ERR_PTR(ret));
 	}
 
-	list_for_each_entry_safe(reg, next, &cma_early_regions, list) {
-		list_del_init(&reg->list);
-		if (!reg->reserved)
-			continue;
-		ret = cma_region_register(reg);
-		if (ret)
-			pr_err("region %s: cannot register: %d\n",
-			       reg->name ?: "(private)", ret);
+	for (o = CMA_EARLY_EXPLICIT; o < CMA_EARLY_NR; o++) {
+		list_for_each_entry_safe(reg, next, &cma_early.regions[o],
+					 list) {
+			list_del_init(&reg->list);
+			if (!reg->reserved)
+				continue;
+			copy = reg;
+			if (o == CMA_EARLY_DT || o == CMA_EARLY_PARAM)
+				copy = cma_early_copy(reg);
+			ret = copy ? cma_region_register(copy) : -ENOMEM;
+			if (ret) {
+				pr_err("region %s: cannot register: %pe\n",
+				       reg->name ?: "(private)", ERR_PTR(ret));
+				if (copy != reg)
+					kfree(copy);
+				continue;
+			}
+			cma_early_resource(copy);
+		}
 	}
 	return 0;
 }

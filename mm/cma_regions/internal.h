@@ -29,9 +29,30 @@ int cma_map_validate(const char *map);
 int cma_map_match(const char *map, const char *dev, const char *type,
 		  const char **list, size_t *len);
 
-/* core.c: the map in force. */
+/* core.c: the map in force and the registry. */
 int cma_map_replace(const char *map);
 size_t cma_map_print(char *buf, size_t size);
+int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
+			 void *arg);
+
+/*
+ * core.c: where early regions and maps come from, in increasing precedence.
+ * Regions registered by platform code with cma_early_region_register() are
+ * always reserved; of the others, only the highest origin's.
+ */
+enum cma_early_origin {
+	CMA_EARLY_EXPLICIT,
+	CMA_EARLY_PLATFORM,	/* cma_set_defaults() */
+	CMA_EARLY_DT,		/* the device tree */
+	CMA_EARLY_PARAM,	/* cma.regions= and cma.map= */
+	CMA_EARLY_NR
+};
+
+int __init cma_early_declare(struct cma_region *reg,
+			     enum cma_early_origin origin);
+void __init cma_early_declare_map(const char *map,
+				  enum cma_early_origin origin);
+bool __init cma_early_overridden(enum cma_early_origin origin);
 
 /* best_fit.c: for the KUnit tests and the benchmark. */
 const char *cma_bf_verify(struct cma_region *reg,

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit smoke test of the regions reserved at boot.
+ *
+ * Unlike the other suites this one works on real memory: every region the
+ * kernel reserved at early boot must be absent from the page allocator and
+ * must hand out chunks that lie inside it.  It skips when no region was
+ * reserved, so it can run in every KUnit kernel; the QEMU system tests run
+ * it alone (kunit.filter_glob=cma_regions_boot) and read what it prints.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+
+#include <kunit/test.h>
+#include <linux/cma_regions.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+
+#include "../internal.h"
+
+#define KB_MAX_REGIONS	32
+
+struct kb_regions {
+	struct cma_region *reg[KB_MAX_REGIONS];
+	unsigned int nr;
+};
+
+/* Early regions are never freed, so the pointers stay valid. */
+static int kb_collect(struct cma_region *reg, void *arg)
+{
+	struct kb_regions *r = arg;
+
+	if (!reg->reserved || r->nr == KB_MAX_REGIONS)
+		return 0;
+	r->reg[r->nr++] = reg;
+	return 0;
+}
+
+static void kb_get(struct kunit *test, struct kb_regions *r)
+{
+	r->nr = 0;
+	cma_regions_for_each(kb_collect, r);
+	if (!r->nr)
+		kunit_skip(test, "no regions were reserved at boot");
+}
+
+/* Every page of every region is reserved, none in the page allocator. */
+static void kb_pages_reserved(struct kunit *test)
+{
+	struct kb_regions r;
+	unsigned long pfn, bad;
+	unsigned int i;
+
+	kb_get(test, &r);
+	for (i = 0; i < r.nr; i++) {
+		struct cma_region *reg = r.reg[i];
+
+		bad = 0;
+		for (pfn = PHYS_PFN(reg->start);
+		     pfn < PHYS_PFN(reg->start + reg->size); pfn++)
+			if (!pfn_valid(pfn) || !PageReserved(pfn_to_page(pfn)))
+				bad++;
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0,
+				    "region %s: pages not reserved",
+				    reg->name ?: "(private)");
+		kunit_info(test, "region %s: %pa size %zu KiB reserved\n",
+			   reg->name ?: "(private)", &reg->start,
+			   reg->size >> 10);
+	}
+}
+
+/* A chunk from every region lies inside it and its space comes back. */
+static void kb_alloc_inside(struct kunit *test)
+{
+	struct cma_chunk *chunk;
+	struct kb_regions r;
+	struct cma_info info;
+	unsigned int i;
+	size_t size;
+
+	kb_get(test, &r);
+	for (i = 0; i < r.nr; i++) {
+		struct cma_region *reg = r.reg[i];
+		size_t free = reg->free_space;
+
+		size = min_t(size_t, reg->size, SZ_1M);
+		if (reg->name)
+			chunk = cma_alloc_from(reg->name, size, 0);
+		else
+			chunk = cma_alloc_from_region(reg, size, 0);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, chunk, "region %s",
+						 reg->name ?: "(private)");
+		KUNIT_EXPECT_PTR_EQ(test, chunk->reg, reg);
+		KUNIT_EXPECT_EQ(test, chunk->size, size);
+		KUNIT_EXPECT_GE(test, chunk->start, reg->start);
+		KUNIT_EXPECT_LE(test, chunk->start + chunk->size,
+				reg->start + reg->size);
+		KUNIT_EXPECT_EQ(test, reg->free_space, free - size);
+		if (reg->name) {
+			KUNIT_ASSERT_EQ(test, cma_info_about(&info, reg->name),
+					0);
+			KUNIT_EXPECT_EQ(test, info.lower_bound, reg->start);
+			KUNIT_EXPECT_EQ(test, info.total_size, reg->size);
+			KUNIT_EXPECT_EQ(test, info.free_size, free - size);
+		}
+		kunit_info(test, "region %s: chunk %pa size %zu KiB\n",
+			   reg->name ?: "(private)", &chunk->start,
+			   chunk->size >> 10);
+		cma_free(chunk);
+		KUNIT_EXPECT_EQ(test, reg->free_space, free);
+	}
+}
+
+static struct kunit_case cma_boot_cases[] = {
+	KUNIT_CASE(kb_pages_reserved),
+	KUNIT_CASE(kb_alloc_inside),
+	{}
+};
+
+static struct kunit_suite cma_boot_suite = {
+	.name = "cma_regions_boot",
+	.test_cases = cma_boot_cases,
+};
+
+kunit_test_suites(&cma_boot_suite);
