@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The main job: install what is needed, apply the series to Debian's
-# linux-source-6.12 with quilt, build it for um, x86_64 and arm (QEMU virt)
-# and run the framework's KUnit suites on each.
+# linux-source-6.12 with quilt, build it for um, x86_64 and arm (QEMU virt),
+# run the framework's KUnit suites on each, then boot the x86_64 and arm
+# kernels in QEMU with an initramfs and show the regions they reserved (arm:
+# the virt board file's defaults; x86_64: cma.regions= on the command line)
+# and a chunk allocated from each.
 #
 #   scripts/apply-and-build.sh [--prepare] [ARCH...]
 #
@@ -42,6 +45,16 @@ for arch in "${archs[@]}"; do
 		"$LOGS/kunit-$arch.log" | sed 's/^/  /'
 	echo "$arch: $KUNIT_PASSED passed, $KUNIT_FAILED failed (log: $LOGS/kunit-$arch.log)"
 	[ "$KUNIT_FAILED" -eq 0 ] || failed=1
+	stage_done
+	[ "$arch" = um ] && continue
+	stage "boot $arch in QEMU"
+	case $arch in
+	arm) kernel=$BUILD/kunit-arm/arch/arm/boot/zImage ;;
+	*) kernel=$BUILD/kunit-$arch/arch/x86/boot/bzImage ;;
+	esac
+	python3 "$ROOT/tests/system/run.py" --demo --arch "$arch" \
+		--kernel "$kernel" --out "$BUILD/system-$arch" || failed=1
+	echo "console: $BUILD/system-$arch/*.log"
 	stage_done
 done
 echo

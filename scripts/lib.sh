@@ -25,6 +25,7 @@ DEBIAN_PACKAGES=(
 	qemu-system-x86 qemu-system-arm gcc-arm-linux-gnueabihf
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev
 	ccache cpio xz-utils rsync python3 perl git clang libclang-rt-14-dev
+	libc6-dev-armhf-cross device-tree-compiler
 )
 
 T0=$(date +%s)
@@ -139,9 +140,9 @@ print(re.search(r"kconfig=\x27\x27\x27(.*?)\x27\x27\x27", s, re.S).group(1).stri
 		"$WORK/tools/testing/kunit/qemu_configs/$1.py"
 }
 
-KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig"
-KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig"
-KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig"
+KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/um.kunitconfig"
+KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/debug.kunitconfig"
+KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-arm.kunitconfig"
 
 kunit_cc() {
 	case $1 in

@@ -5,7 +5,9 @@
 # checkpatch/kernel-doc/coccinelle are clean, every patch builds on its own
 # with the framework on and off, the KUnit suites (and the benchmark's smoke
 # run) pass on um, x86_64 and arm, a W=1 C=2 (sparse) build of the new code
-# is warning-free on x86_64 and arm, and a minute of libFuzzer on the
+# is warning-free on x86_64 and arm, the QEMU system scenarios (regions from
+# the board file, the device tree and the boot parameters, and the ways a
+# region can fail) pass on x86_64 and arm, and a minute of libFuzzer on the
 # grammar finds nothing.  Prints each stage's time and ends with
 # "N passed, N failed".
 #
@@ -144,45 +146,59 @@ kerneldoc() {
 check "kernel-doc -none -Wall on our headers and sources" kerneldoc
 stage_done
 
-# Builds every prefix of the series on x86_64 (the KUnit configuration), with
-# the framework on and off, incrementally in the KUnit build directory; the
-# full series is pushed again at the end.
-bisect_build() {
-	local dir=$BUILD/kunit-x86_64 frag_on frag_off n=0 p cfg log
-	frag_on=$(cat $KUNIT_CONFIGS_x86_64; qemu_kconfig x86_64)
+# Builds every prefix of the series for ARCH (its KUnit configuration),
+# with the framework on and off, incrementally in the KUnit build directory.
+# Called with the work tree popped; pushes one patch per step.
+bisect_arch() {
+	local arch=$1 n=$2 p=$3 dir=$BUILD/kunit-$1 frag_on frag_off cfg log
+	local cfgs cross=() target=all
+	eval "cfgs=\$KUNIT_CONFIGS_$arch"
+	[ "$arch" = arm ] && { cross=(CROSS_COMPILE="$ARM_CROSS"); target=vmlinux; }
+	frag_on=$(cat $cfgs; qemu_kconfig "$arch")
 	frag_off=$(echo "$frag_on" | grep -v '^CONFIG_CMA_REGIONS'
 		   echo '# CONFIG_CMA_REGIONS is not set')
+	for cfg in on off; do
+		log=$LOGS/bisect-$arch-$n-$cfg.log
+		mkdir -p "$dir"
+		if [ $cfg = on ]; then
+			echo "$frag_on" >"$dir/.config"
+		else
+			echo "$frag_off" >"$dir/.config"
+		fi
+		if run_logged "$log" make -C "$WORK" O="$dir" ARCH="$arch" \
+			"${cross[@]}" "$(kunit_cc "$arch")" olddefconfig &&
+		   run_logged "$log.build" make -C "$WORK" O="$dir" \
+			ARCH="$arch" "${cross[@]}" --jobs="$JOBS" \
+			"$(kunit_cc "$arch")" $target; then
+			if grep -E 'warning:' "$log" "$log.build" |
+			   grep -q 'cma_regions\|mach-virt'; then
+				fail "$arch builds after patch $n, CMA_REGIONS=$cfg, without warnings" \
+					"$(grep -E 'warning:' "$log" "$log.build" | grep 'cma_regions\|mach-virt')"
+			else
+				pass "$arch builds after patch $n ($p), CMA_REGIONS=$cfg"
+			fi
+		else
+			fail "$arch builds after patch $n ($p), CMA_REGIONS=$cfg" \
+				"log: $log.build"
+		fi
+	done
+}
+
+# x86_64 builds after every patch; arm (which alone builds the device-tree
+# and board code) after every patch from the first that touches arch/arm
+# or the device tree on.  The full series is pushed again at the end.
+bisect_build() {
+	local n=0 p arm=
 	rm -f "$WORK/.cma-series"
 	(cd "$WORK" && quilt pop -a -f -q >/dev/null 2>&1)
 	for p in $(series_patches); do
 		n=$((n + 1))
 		(cd "$WORK" && quilt push --fuzz=0 -q >/dev/null) ||
 			{ fail "patch $n applies on its own"; return 1; }
-		for cfg in on off; do
-			log=$LOGS/bisect-$n-$cfg.log
-			mkdir -p "$dir"
-			if [ $cfg = on ]; then
-				echo "$frag_on" >"$dir/.config"
-			else
-				echo "$frag_off" >"$dir/.config"
-			fi
-			if run_logged "$log" make -C "$WORK" O="$dir" ARCH=x86_64 \
-				"$(kunit_cc x86_64)" olddefconfig &&
-			   run_logged "$log.build" make -C "$WORK" O="$dir" \
-				ARCH=x86_64 --jobs="$JOBS" "$(kunit_cc x86_64)" \
-				all compile_commands.json; then
-				if grep -E 'warning:' "$log" "$log.build" |
-				   grep -q cma_regions; then
-					fail "x86_64 builds after patch $n, CMA_REGIONS=$cfg, without warnings" \
-						"$(grep -E 'warning:' "$log" "$log.build" | grep cma_regions)"
-				else
-					pass "x86_64 builds after patch $n ($p), CMA_REGIONS=$cfg"
-				fi
-			else
-				fail "x86_64 builds after patch $n ($p), CMA_REGIONS=$cfg" \
-					"log: $log.build"
-			fi
-		done
+		bisect_arch x86_64 "$n" "$p"
+		grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
+			"$ROOT/patches/$p" && arm=1
+		[ -n "$arm" ] && bisect_arch arm "$n" "$p"
 	done
 	series_stamp >"$WORK/.cma-series"
 }
@@ -219,6 +235,33 @@ kunit_stage() {
 		grep -E '\[(FAILED|CRASHED)\]|# .*: (EXPECTATION|ASSERTION) FAILED' \
 			"$LOGS/kunit-$arch.log" | head -n 40 | sed 's/^/        /'
 	fi
+	check "KUnit console on $arch has no kernel report (BUG, WARNING, KASAN, UBSAN, lockdep, hung task)" \
+		python3 "$ROOT/tests/system/run.py" --scan "$BUILD/kunit-$arch/test.log"
+	stage_done
+}
+
+# system_stage ARCH: the QEMU boot scenarios on the kernel the KUnit stage
+# built; every check counts.
+system_stage() {
+	local arch=$1 kernel out rc p f
+	stage "QEMU system scenarios on $arch"
+	case $arch in
+	arm) kernel=$BUILD/kunit-arm/arch/arm/boot/zImage ;;
+	*) kernel=$BUILD/kunit-$arch/arch/x86/boot/bzImage ;;
+	esac
+	out=$(python3 "$ROOT/tests/system/run.py" --arch "$arch" \
+		--kernel "$kernel" --out "$BUILD/system-$arch" 2>&1)
+	rc=$?
+	echo "$out" | tee "$LOGS/system-$arch.log" | grep -v '^  ok '
+	read -r p f < <(echo "$out" |
+		sed -n 's/^system [a-z0-9_]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+	if [ -z "${p:-}" ] || { [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then
+		p=${p:-0}
+		f=1
+	fi
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	[ "$f" -eq 0 ] || FAILURES+=("QEMU system scenarios on $arch: $f failed (log: $LOGS/system-$arch.log)")
 	stage_done
 }
 
@@ -229,12 +272,13 @@ grep -E '^stat::number_of_executed_units' "$BUILD/fuzz/log" 2>/dev/null | sed 's
 stage_done
 
 if [ -z "$quick" ]; then
-	stage "every patch builds on its own (x86_64, CMA_REGIONS on and off)"
+	stage "every patch builds on its own (x86_64 and arm, CMA_REGIONS on and off)"
 	bisect_build
 	stage_done
 fi
 
 kunit_stage x86_64
+system_stage x86_64
 stage "W=1 C=2 (sparse) on x86_64"
 check "make W=1 C=2 mm/cma_regions/ on x86_64: no warnings" w1_sparse x86_64
 coccicheck() {
@@ -250,6 +294,7 @@ stage_done
 
 kunit_stage um
 kunit_stage arm
+system_stage arm
 stage "W=1 C=2 (sparse) on arm, upstream CMA on"
 check "make W=1 C=2 mm/cma_regions/ on arm: no warnings" w1_sparse arm
 check "arm KUnit kernel was built with upstream CMA and DMA_CMA on" \

@@ -832,6 +832,38 @@ static int __init cma_early_region_check(struct cma_region *reg,
 	return 0;
 }
 
+/* The origin whose regions are reserved besides platform code's. */
+static enum cma_early_origin __init cma_early_winner(void)
+{
+	enum cma_early_origin o;
+
+	for (o = CMA_EARLY_NR - 1; o > CMA_EARLY_EXPLICIT; o--)
+		if (!list_empty(&cma_early.regions[o]))
+			return o;
+	return CMA_EARLY_EXPLICIT;
+}
+
+/* Drops the regions of origins overridden by @win; frees what they hold. */
+static void __init cma_early_drop_overridden(enum cma_early_origin win)
+{
+	struct cma_region *reg, *next;
+	enum cma_early_origin o;
+
+	for (o = CMA_EARLY_PLATFORM; o < win; o++) {
+		list_for_each_entry_safe(reg, next, &cma_early.regions[o],
+					 list) {
+			pr_info("region %s from the %s: overridden by the %s\n",
+				reg->name ?: "(private)",
+				cma_early_origin_name[o],
+				cma_early_origin_name[win]);
+			list_del_init(&reg->list);
+			if (reg->reserved)
+				memblock_phys_free(reg->start, reg->size);
+			reg->reserved = false;
+		}
+	}
+}
+
 /**
  * cma_early_declare() - declare an early region on behalf of an origin
  * @reg:	The region.  Regions of the device tree and the boot parameters
@@ -850,6 +882,12 @@ int __init cma_early_declare(struct cma_region *reg,
 	if (ret)
 		return ret;
 	list_add_tail(&reg->list, &cma_early.regions[origin]);
+	/*
+	 * The reserved-memory code hands over device-tree regions with a
+	 * fixed "reg" only once the tree is unflattened, after the others
+	 * were reserved: give back what they override.
+	 */
+	cma_early_drop_overridden(cma_early_winner());
 	return 0;
 }
 
@@ -865,17 +903,6 @@ void __init cma_early_declare_map(const char *map,
 				  enum cma_early_origin origin)
 {
 	cma_early.map[origin] = map;
-}
-
-/* The origin whose regions are reserved besides platform code's. */
-static enum cma_early_origin __init cma_early_winner(void)
-{
-	enum cma_early_origin o;
-
-	for (o = CMA_EARLY_NR - 1; o > CMA_EARLY_EXPLICIT; o--)
-		if (!list_empty(&cma_early.regions[o]))
-			return o;
-	return CMA_EARLY_EXPLICIT;
 }
 
 /**
@@ -1025,27 +1052,6 @@ static void __init cma_early_report(struct cma_region *reg, int err)
 		       cma_early_reason(reg, err));
 }
 
-/* Drops the regions of origins overridden by @win; frees what they hold. */
-static void __init cma_early_drop_overridden(enum cma_early_origin win)
-{
-	struct cma_region *reg, *next;
-	enum cma_early_origin o;
-
-	for (o = CMA_EARLY_PLATFORM; o < win; o++) {
-		list_for_each_entry_safe(reg, next, &cma_early.regions[o],
-					 list) {
-			pr_info("region %s from the %s: overridden by the %s\n",
-				reg->name ?: "(private)",
-				cma_early_origin_name[o],
-				cma_early_origin_name[win]);
-			list_del_init(&reg->list);
-			if (reg->reserved)
-				memblock_phys_free(reg->start, reg->size);
-			reg->reserved = false;
-		}
-	}
-}
-
 /**
  * cma_early_regions_reserve() - reserve every declared region
  * @reserve:	Function reserving one region, or NULL for
@@ -1158,6 +1164,9 @@ static int __init cma_regions_init(void)
 		if (ret)
 			pr_err("cannot set the map from the %s: %pe\n",
 			       cma_early_origin_name[win], ERR_PTR(ret));
+		else
+			pr_info("map from the %s: \"%s\"\n",
+				cma_early_origin_name[win], cma_early.map[win]);
 	}
 
 	for (o = CMA_EARLY_EXPLICIT; o < CMA_EARLY_NR; o++) {

@@ -106,6 +106,7 @@ static int __init cma_of_region_init(struct reserved_mem *rmem)
 		r->name, r->reg.size >> 10, &r->reg.start);
 	return 0;
 }
+
 RESERVEDMEM_OF_DECLARE(cma_regions, "linux,contiguous-memory-region",
 		       cma_of_region_init);
 

@@ -1,0 +1,489 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""QEMU system tests: boot the patched kernel with an initramfs and assert.
+
+The kernel is the one the KUnit run of the same architecture built (with
+kunit/system.kunitconfig on top), so one build serves the unit tests and
+every scenario here.  Each scenario boots with its own command line (and,
+on arm, device tree), runs only the boot self-test suite in the kernel
+(kunit.filter_glob=cma_regions_boot), lets tests/system/init.c report what
+user space sees, and powers off.  Every check counts as one test.
+
+  run.py --arch ARCH --kernel IMAGE --out DIR [--only NAME...] [--demo]
+  run.py --scan LOG...      fail on any kernel report in console logs
+
+Prints one "ok"/"FAIL" line per check and ends with
+"system ARCH: N passed, M failed"; exits non-zero if anything failed.
+--demo boots only the first scenario and shows what was reserved.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MEM_MB = 512
+BOOT_TIMEOUT = 240
+
+# A console line matching one of these fails every scenario.
+BAD_CONSOLE = re.compile(
+    r"BUG:|WARNING:|Oops|Kernel panic|general protection fault|"
+    r"Unable to handle kernel|UBSAN:|KASAN:|kmemleak:.*unreferenced|"
+    r"possible recursive locking|circular locking dependency|"
+    r"INFO: task .* blocked for more than|Internal error:")
+
+RESERVED = re.compile(
+    r"cma_regions: region (\S+): reserved (\d+) KiB at (0x[0-9a-f]+) "
+    r"\(([^)]+)\)")
+CHUNK = re.compile(
+    r"# kb_alloc_inside: region (\S+): chunk (0x[0-9a-f]+) size (\d+) KiB")
+PAGES = re.compile(
+    r"# kb_pages_reserved: region (\S+): (0x[0-9a-f]+) size (\d+) KiB "
+    r"reserved")
+IOMEM = re.compile(r"SYS: iomem\s+([0-9a-f]+)-([0-9a-f]+) : cma region (\S+)")
+MEMBLOCK = re.compile(r"SYS: memblock\s+\d+: (0x[0-9a-f]+)\.\.(0x[0-9a-f]+)")
+
+M = 1 << 20
+K = 1 << 10
+
+# arm virt: RAM at 0x40000000; QEMU loads the initrd at +128 MiB and the
+# DTB after it, the kernel at +32 KiB.  x86_64: the kernel at 16 MiB.
+ARM_FIXED = 0x52000000
+X86_FIXED = 0x10000000
+
+ARM_DT = """
+/ {
+	chosen {
+		linux,cma-map = "camera*=camera,common;*=common";
+	};
+
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+
+		camera@50000000 {
+			compatible = "linux,contiguous-memory-region";
+			reg = <0x0 0x50000000 0x0 0x800000>;
+			linux,cma-allocator = "bf";
+		};
+
+		common {
+			compatible = "linux,contiguous-memory-region";
+			size = <0x0 0x400000>;
+			alignment = <0x0 0x200000>;
+		};
+
+		/* Rejected: a start that is not page aligned. */
+		skewed@50c00800 {
+			compatible = "linux,contiguous-memory-region";
+			reg = <0x0 0x50c00800 0x0 0x100000>;
+		};
+
+		/* Rejected: the name is taken. */
+		camera@51000000 {
+			compatible = "linux,contiguous-memory-region";
+			reg = <0x0 0x51000000 0x0 0x100000>;
+		};
+
+		/* Rejected: regions are not shared with the page allocator. */
+		shared {
+			compatible = "linux,contiguous-memory-region";
+			size = <0x0 0x100000>;
+			reusable;
+		};
+	};
+};
+"""
+
+BOARD = [
+    dict(name="video", size=8 * M, align=1 * M, origin="platform defaults"),
+    dict(name="camera", size=4 * M, origin="platform defaults"),
+    dict(name="common", size=4 * M, origin="platform defaults"),
+]
+BOARD_MAP = "video*,display*=video,common;camera*=camera,common;*=common"
+
+
+def params_scenario(fixed, kernel_text):
+    """Regions from cma.regions=: placed three ways, failing three ways."""
+    regions = ("fixed=4M@{f:#x};aligned=2M/2M:bf;anywhere=1M;"
+               "huge=1G;clash=2M@{c:#x};kernel=1M@{k:#x}").format(
+                   f=fixed, c=fixed + 2 * M, k=kernel_text)
+    return dict(
+        cmdline=[f'cma.regions="{regions}"', 'cma.map="*=anywhere,fixed"'],
+        regions=[
+            dict(name="fixed", size=4 * M, start=fixed,
+                 origin="boot parameters"),
+            dict(name="aligned", size=2 * M, align=2 * M,
+                 origin="boot parameters"),
+            dict(name="anywhere", size=1 * M, origin="boot parameters"),
+        ],
+        failures=[
+            ("huge", r"cannot reserve 1048576 KiB anywhere: -ENOMEM "
+                     r"\(no room for it in memory\)"),
+            ("clash", r"cannot reserve 2048 KiB at 0x0*%x: -EBUSY "
+                      r"\(overlaps reserved memory\)" % (fixed + 2 * M)),
+            ("kernel", r"cannot reserve 1024 KiB at 0x0*%x: -EBUSY "
+                       r"\(overlaps reserved memory\)" % kernel_text),
+        ],
+        map=("boot parameters", "*=anywhere,fixed"),
+    )
+
+
+BAD_PARAMS = [
+    'cma.regions="a=4M@0x%x"' % (ARM_FIXED + 0x800),
+    'cma.map="video=;"',
+]
+BAD_LINES = [
+    r"cma_regions: regions: start not a page-aligned physical address "
+    r"at offset 5: '0x%x'" % (ARM_FIXED + 0x800),
+    r"cma\.regions= rejected: the other regions stay in force",
+    r"Malformed early option 'cma\.regions'",
+    r"cma_regions: map: expected a list of distinct region names at "
+    r"offset 6: ';'",
+    r"cma\.map= rejected: the previous map stays in force",
+    r"Malformed early option 'cma\.map'",
+]
+
+SCENARIOS = {
+    "arm": [
+        ("board", dict(regions=BOARD, map=("platform defaults", BOARD_MAP))),
+        ("device-tree", dict(
+            dt=ARM_DT,
+            regions=[
+                dict(name="camera", size=8 * M, start=0x50000000,
+                     origin="device tree"),
+                dict(name="common", size=4 * M, align=2 * M,
+                     origin="device tree"),
+            ],
+            absent=["video"],
+            lines=[
+                r"cma_regions: region video from the platform defaults: "
+                r"overridden by the device tree",
+                r"cma_regions: skewed@50c00800: cannot declare region skewed"
+                r" \(0x0*50c00800, 0x0*100000 bytes\): -EINVAL \(start or "
+                r"size not page aligned\)",
+                r"cma_regions: camera@51000000: cannot declare region camera"
+                r" \(0x0*51000000, 0x0*100000 bytes\): -EEXIST \(name "
+                r"already used\)",
+                r'cma_regions: shared: "reusable" and "no-map" are not '
+                r'supported',
+            ],
+            map=("device tree", "camera*=camera,common;*=common"))),
+        ("boot-parameters", dict(
+            params_scenario(ARM_FIXED, 0x40100000), dt=ARM_DT,
+            absent=["video", "camera", "common"],
+            # The device tree's fixed camera region, given back.
+            returned=[(0x50000000, 8 * M)],
+            lines=[
+                r"cma_regions: camera@50000000: overridden by the boot "
+                r"parameters",
+                r"cma_regions: region video from the platform defaults: "
+                r"overridden by the boot parameters",
+                r"map from the device tree overridden by the boot "
+                r"parameters",
+            ])),
+        ("malformed-parameters", dict(
+            cmdline=BAD_PARAMS, regions=BOARD, lines=BAD_LINES,
+            map=("platform defaults", BOARD_MAP))),
+    ],
+    "x86_64": [
+        ("parameters", dict(params_scenario(X86_FIXED, 0x1000000),
+                            memtotal_vs="none")),
+        ("none", dict(regions=[])),
+        ("malformed-parameters", dict(
+            cmdline=[p.replace("%x" % (ARM_FIXED + 0x800),
+                               "%x" % (X86_FIXED + 0x800))
+                     for p in BAD_PARAMS],
+            regions=[],
+            lines=[ln.replace("%x" % (ARM_FIXED + 0x800),
+                              "%x" % (X86_FIXED + 0x800))
+                   for ln in BAD_LINES])),
+    ],
+}
+
+
+def reports(text):
+    """The lines of a kernel report, with a few lines of context each."""
+    lines = text.splitlines()
+    out = []
+    for i, ln in enumerate(lines):
+        if BAD_CONSOLE.search(ln):
+            out += lines[i:i + 8] + ["..."]
+    return out
+
+
+def scan_logs(paths):
+    bad = 0
+    for p in paths:
+        with open(p, errors="replace") as f:
+            found = reports(f.read())
+        if found:
+            bad += 1
+            print(f"{p}: kernel reports:")
+            print("    " + "\n    ".join(found[:80]))
+    return bad
+
+
+class Results:
+    def __init__(self, arch):
+        self.arch = arch
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"  ok   {self.arch} {name}")
+        else:
+            self.failed += 1
+            print(f"  FAIL {self.arch} {name}" +
+                  (f": {detail}" if detail else ""))
+        return ok
+
+
+def cpio_newc(entries):
+    """A newc archive of (name, mode, data, rdev_major, rdev_minor)."""
+    out = bytearray()
+    ino = 1
+
+    def pad(b):
+        b += b"\0" * (-len(b) % 4)
+        return b
+
+    for name, mode, data, major, minor in entries + [("TRAILER!!!", 0, b"",
+                                                      0, 0)]:
+        nm = name.encode() + b"\0"
+        hdr = "070701" + "".join("%08x" % v for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor,
+            len(nm), 0))
+        out += pad(bytearray(hdr.encode()) + nm)
+        out += pad(bytearray(data))
+        ino += 1
+    return bytes(out)
+
+
+def build_initramfs(arch, out):
+    cc = {"x86_64": "gcc", "arm": "arm-linux-gnueabihf-gcc"}[arch]
+    init = os.path.join(out, "init")
+    subprocess.run([cc, "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-o", init, os.path.join(HERE, "init.c")], check=True)
+    with open(init, "rb") as f:
+        data = f.read()
+    image = os.path.join(out, "initramfs.cpio")
+    with open(image, "wb") as f:
+        f.write(cpio_newc([
+            ("dev", 0o040755, b"", 0, 0),
+            ("dev/console", 0o020600, b"", 5, 1),
+            ("proc", 0o040755, b"", 0, 0),
+            ("sys", 0o040755, b"", 0, 0),
+            ("init", 0o100755, data, 0, 0),
+        ]))
+    return image
+
+
+def qemu_cmd(arch, kernel, initrd, cmdline, dtb=None):
+    if arch == "x86_64":
+        cmd = ["qemu-system-x86_64", "-bios", "qboot.rom", "-smp", "2"]
+        # nokaslr: the scenarios know where the kernel is.
+        console = "console=ttyS0 nokaslr"
+    else:
+        cmd = ["qemu-system-arm", "-machine", "virt"]
+        console = "console=ttyAMA0"
+    cmd += ["-nodefaults", "-no-reboot", "-nographic", "-serial", "stdio",
+            "-m", str(MEM_MB), "-kernel", kernel, "-initrd", initrd,
+            "-append", " ".join([console, "panic=-1",
+                                 "kunit.filter_glob=cma_regions_boot"] +
+                                cmdline)]
+    if dtb:
+        cmd += ["-dtb", dtb]
+    return cmd
+
+
+def make_dtb(out, name, extra):
+    base = os.path.join(out, "virt.dtb")
+    subprocess.run(["qemu-system-arm", "-machine",
+                    f"virt,dumpdtb={base}", "-m", str(MEM_MB),
+                    "-nographic", "-nodefaults"], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", base],
+                         check=True, capture_output=True, text=True).stdout
+    src = os.path.join(out, f"{name}.dts")
+    with open(src, "w") as f:
+        f.write(dts + extra)
+    dtb = os.path.join(out, f"{name}.dtb")
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, src],
+                   check=True)
+    return dtb
+
+
+def boot(arch, kernel, initrd, out, name, sc):
+    dtb = make_dtb(out, name, sc["dt"]) if sc.get("dt") else None
+    cmd = qemu_cmd(arch, kernel, initrd, sc.get("cmdline", []), dtb)
+    log = os.path.join(out, f"{name}.log")
+    t0 = time.monotonic()
+    try:
+        res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                             capture_output=True, timeout=BOOT_TIMEOUT)
+        text = res.stdout.decode(errors="replace")
+        timed_out = False
+    except subprocess.TimeoutExpired as e:
+        text = (e.stdout or b"").decode(errors="replace")
+        timed_out = True
+    wall = time.monotonic() - t0
+    text = text.replace("\r\n", "\n")
+    # printk timestamps off, so patterns can anchor at the start of a line.
+    text = re.sub(r"(?m)^\[\s*\d+\.\d+\] ", "", text)
+    with open(log, "w") as f:
+        f.write("$ " + " ".join(cmd) + "\n" + text)
+    return text, wall, timed_out, log
+
+
+def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
+    t = f"{name}:"
+    r.check(f"{t} boots to init and powers off",
+            "SYS: end" in text and not timed_out,
+            f"timed out after {BOOT_TIMEOUT}s" if timed_out else
+            f"no 'SYS: end' (log {log})")
+    bad = reports(text)
+    r.check(f"{t} console has no kernel warning or error report", not bad,
+            "\n    " + "\n    ".join(bad[:40]))
+    if arch == "x86_64":
+        r.check(f"{t} kmemleak scanned after the scenario",
+                "SYS: kmemleak-scanned" in text, "no scan")
+
+    m = re.search(r"SYS: uptime ([\d.]+)", text)
+    uptime = float(m.group(1)) if m else -1
+    m = re.search(r"SYS: meminfo MemTotal:\s+(\d+) kB", text)
+    memtotal[name] = int(m.group(1)) * K if m else None
+
+    reserved = {m.group(1): (int(m.group(3), 16), int(m.group(2)) * K,
+                             m.group(4))
+                for m in RESERVED.finditer(text)}
+    iomem = {m.group(3): (int(m.group(1), 16), int(m.group(2), 16) + 1)
+             for m in IOMEM.finditer(text)}
+    chunks = {m.group(1): (int(m.group(2), 16), int(m.group(3)) * K)
+              for m in CHUNK.finditer(text)}
+    pages = {m.group(1) for m in PAGES.finditer(text)}
+    memblock = [(int(m.group(1), 16), int(m.group(2), 16) + 1)
+                for m in MEMBLOCK.finditer(text)]
+
+    expected = sc.get("regions", [])
+    for reg in expected:
+        n = reg["name"]
+        got = reserved.get(n)
+        what = f"{t} region {n}"
+        if not r.check(f"{what} reserved at boot ({reg['origin']})",
+                       got is not None and got[1] == reg["size"] and
+                       got[2] == reg["origin"],
+                       f"kernel said {got}, expected size {reg['size']} "
+                       f"from the {reg['origin']}"):
+            continue
+        start, size, _ = got
+        if "start" in reg:
+            r.check(f"{what} at the start asked for ({reg['start']:#x})",
+                    start == reg["start"], f"at {start:#x}")
+        if "align" in reg:
+            r.check(f"{what} aligned to {reg['align'] >> 10} KiB",
+                    start % reg["align"] == 0, f"at {start:#x}")
+        r.check(f"{what} shown in /proc/iomem",
+                iomem.get(n) == (start, start + size),
+                f"iomem has {iomem.get(n)}")
+        if arch == "arm":
+            r.check(f"{what} reserved in memblock (debugfs)",
+                    any(a <= start and start + size <= b
+                        for a, b in memblock),
+                    "no memblock.reserved range covers it")
+        r.check(f"{what} absent from the page allocator (self-test)",
+                n in pages, "no kb_pages_reserved line")
+        c = chunks.get(n)
+        r.check(f"{what} hands out a chunk inside itself (self-test)",
+                c is not None and start <= c[0] and
+                c[0] + c[1] <= start + size, f"chunk {c}")
+        print(f"       {n}: {size >> 10} KiB at {start:#x} "
+              f"({reg['origin']})" +
+              (f", chunk {c[1] >> 10} KiB at {c[0]:#x}" if c else ""))
+
+    names = {reg["name"] for reg in expected}
+    extra = sorted(set(iomem) - names)
+    r.check(f"{t} no other region in /proc/iomem", not extra,
+            f"unexpected {extra}")
+    for n in sc.get("absent", []):
+        r.check(f"{t} region {n} overridden, not reserved",
+                n not in reserved and n not in iomem)
+    for start, size in sc.get("returned", []):
+        r.check(f"{t} memory at {start:#x} given back to the page allocator",
+                not any(a < start + size and start < b for a, b in memblock),
+                "still in memblock.reserved")
+    for n, msg in sc.get("failures", []):
+        r.check(f"{t} region {n} refused at boot with a clear message",
+                re.search(rf"cma_regions: region {n}: {msg}", text) and
+                n not in iomem, f"no line matching '{msg}'")
+    for pat in sc.get("lines", []):
+        r.check(f"{t} console says /{pat[:60]}.../", re.search(pat, text),
+                "missing")
+    if "map" in sc:
+        origin, mp = sc["map"]
+        r.check(f"{t} map from the {origin} in force",
+                f'cma_regions: map from the {origin}: "{mp}"' in text)
+    if expected:
+        r.check(f"{t} boot self-test passed",
+                re.search(r"^\s*ok \d+ cma_regions_boot\s*$", text, re.M),
+                "cma_regions_boot did not pass")
+    else:
+        r.check(f"{t} boot self-test skipped (no regions)",
+                re.search(r"ok \d+ cma_regions_boot # SKIP", text),
+                "cma_regions_boot not skipped")
+    if sc.get("memtotal_vs") in memtotal and memtotal[name] is not None:
+        base = memtotal[sc["memtotal_vs"]]
+        want = sum(reg["size"] for reg in expected)
+        r.check(f"{t} MemTotal lower by the regions' size "
+                f"({want >> 10} KiB)",
+                base is not None and base - memtotal[name] == want,
+                f"lower by {(base - memtotal[name]) >> 10} KiB"
+                if base else "no baseline")
+    print(f"       boot: {wall:.1f} s in QEMU, init at {uptime:.2f} s "
+          f"kernel time")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--scan", nargs="+", metavar="LOG")
+    ap.add_argument("--arch", choices=sorted(SCENARIOS))
+    ap.add_argument("--kernel")
+    ap.add_argument("--out")
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--demo", action="store_true")
+    args = ap.parse_args()
+    if args.scan:
+        sys.exit(1 if scan_logs(args.scan) else 0)
+    if not (args.arch and args.kernel and args.out):
+        ap.error("--arch, --kernel and --out are required")
+
+    os.makedirs(args.out, exist_ok=True)
+    r = Results(args.arch)
+    initrd = build_initramfs(args.arch, args.out)
+    scenarios = SCENARIOS[args.arch]
+    if args.demo:
+        scenarios = scenarios[:1]
+    elif args.only:
+        scenarios = [s for s in scenarios if s[0] in args.only]
+    # Baselines first, so the comparisons have them.
+    scenarios = sorted(scenarios, key=lambda s: "memtotal_vs" in s[1])
+    memtotal = {}
+    for name, sc in scenarios:
+        print(f"{args.arch} {name}:")
+        text, wall, timed_out, log = boot(args.arch, args.kernel, initrd,
+                                          args.out, name, sc)
+        check_scenario(r, args.arch, name, sc, text, wall, timed_out, log,
+                       memtotal)
+    print(f"system {args.arch}: {r.passed} passed, {r.failed} failed")
+    sys.exit(1 if r.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
