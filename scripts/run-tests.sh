@@ -146,59 +146,83 @@ kerneldoc() {
 check "kernel-doc -none -Wall on our headers and sources" kerneldoc
 stage_done
 
-# Builds every prefix of the series for ARCH (its KUnit configuration),
-# with the framework on and off, incrementally in the KUnit build directory.
-# Called with the work tree popped; pushes one patch per step.
+# bisect_arch ARCH N PATCH on|off: builds ARCH's KUnit configuration (the
+# framework on, or off) after patch N, incrementally in the KUnit build
+# directory.  vmlinux is enough: it compiles and links everything.
 bisect_arch() {
-	local arch=$1 n=$2 p=$3 dir=$BUILD/kunit-$1 frag_on frag_off cfg log
-	local cfgs cross=() target=all
+	local arch=$1 n=$2 p=$3 cfg=$4 dir=$BUILD/kunit-$1 frag cfgs log
+	local cross=()
 	eval "cfgs=\$KUNIT_CONFIGS_$arch"
-	[ "$arch" = arm ] && { cross=(CROSS_COMPILE="$ARM_CROSS"); target=vmlinux; }
-	frag_on=$(cat $cfgs; qemu_kconfig "$arch")
-	frag_off=$(echo "$frag_on" | grep -v '^CONFIG_CMA_REGIONS'
-		   echo '# CONFIG_CMA_REGIONS is not set')
-	for cfg in on off; do
-		log=$LOGS/bisect-$arch-$n-$cfg.log
-		mkdir -p "$dir"
-		if [ $cfg = on ]; then
-			echo "$frag_on" >"$dir/.config"
+	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
+	frag=$(cat $cfgs; qemu_kconfig "$arch")
+	[ "$cfg" = off ] && frag=$(echo "$frag" | grep -v '^CONFIG_CMA_REGIONS'
+				   echo '# CONFIG_CMA_REGIONS is not set')
+	log=$LOGS/bisect-$arch-$n-$cfg.log
+	mkdir -p "$dir"
+	echo "$frag" >"$dir/.config"
+	if run_logged "$log" make -C "$WORK" O="$dir" ARCH="$arch" \
+		"${cross[@]}" "$(kunit_cc "$arch")" olddefconfig &&
+	   run_logged "$log.build" make -C "$WORK" O="$dir" ARCH="$arch" \
+		"${cross[@]}" --jobs="$JOBS" "$(kunit_cc "$arch")" vmlinux; then
+		if grep -E 'warning:' "$log" "$log.build" |
+		   grep -q 'cma_regions\|mach-virt'; then
+			fail "$arch builds after patch $n, CMA_REGIONS=$cfg, without warnings" \
+				"$(grep -E 'warning:' "$log" "$log.build" | grep 'cma_regions\|mach-virt')"
 		else
-			echo "$frag_off" >"$dir/.config"
+			pass "$arch builds after patch $n ($p), CMA_REGIONS=$cfg"
 		fi
-		if run_logged "$log" make -C "$WORK" O="$dir" ARCH="$arch" \
-			"${cross[@]}" "$(kunit_cc "$arch")" olddefconfig &&
-		   run_logged "$log.build" make -C "$WORK" O="$dir" \
-			ARCH="$arch" "${cross[@]}" --jobs="$JOBS" \
-			"$(kunit_cc "$arch")" $target; then
-			if grep -E 'warning:' "$log" "$log.build" |
-			   grep -q 'cma_regions\|mach-virt'; then
-				fail "$arch builds after patch $n, CMA_REGIONS=$cfg, without warnings" \
-					"$(grep -E 'warning:' "$log" "$log.build" | grep 'cma_regions\|mach-virt')"
-			else
-				pass "$arch builds after patch $n ($p), CMA_REGIONS=$cfg"
-			fi
-		else
-			fail "$arch builds after patch $n ($p), CMA_REGIONS=$cfg" \
-				"log: $log.build"
-		fi
-	done
+	else
+		fail "$arch builds after patch $n ($p), CMA_REGIONS=$cfg" \
+			"log: $log.build"
+	fi
 }
 
-# x86_64 builds after every patch; arm (which alone builds the device-tree
-# and board code) after every patch from the first that touches arch/arm
-# or the device tree on.  The full series is pushed again at the end.
+# Does patch $1 change what ARCH $2 compiles with the framework off?  Only
+# hunks outside mm/cma_regions/ and Documentation/ can, and only if they
+# are not another architecture's.
+touches_off() {
+	local other
+	case $2 in arm) other=x86 ;; *) other=arm ;; esac
+	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
+		grep -v -e '^mm/cma_regions/' -e '^Documentation/' \
+			-e "^arch/$other/" | grep -q .
+}
+
+# Does patch $1 hold code only arm builds (arch/arm, the device tree)?
+touches_arm() {
+	grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
+		"$ROOT/patches/$1"
+}
+
+# Every prefix of the series builds with the framework on: x86_64 after
+# every patch, arm from the first patch only arm builds on (before it the
+# arm build compiles nothing x86_64 does not).  With the framework off,
+# a prefix is built where the patch can change that build (hooks in
+# arch/ and mm/ that must compile away).  Two passes, so the
+# configuration changes twice, not at every patch; the full series is
+# pushed again at the end.
 bisect_build() {
-	local n=0 p arm=
+	local n p arm pass
 	rm -f "$WORK/.cma-series"
-	(cd "$WORK" && quilt pop -a -f -q >/dev/null 2>&1)
-	for p in $(series_patches); do
-		n=$((n + 1))
-		(cd "$WORK" && quilt push --fuzz=0 -q >/dev/null) ||
-			{ fail "patch $n applies on its own"; return 1; }
-		bisect_arch x86_64 "$n" "$p"
-		grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
-			"$ROOT/patches/$p" && arm=1
-		[ -n "$arm" ] && bisect_arch arm "$n" "$p"
+	for pass in on off; do
+		n=0
+		arm=
+		(cd "$WORK" && quilt pop -a -f -q >/dev/null 2>&1)
+		for p in $(series_patches); do
+			n=$((n + 1))
+			(cd "$WORK" && quilt push --fuzz=0 -q >/dev/null) ||
+				{ fail "patch $n applies on its own"; return 1; }
+			touches_arm "$p" && arm=1
+			if [ $pass = on ]; then
+				bisect_arch x86_64 "$n" "$p" on
+				[ -n "$arm" ] && bisect_arch arm "$n" "$p" on
+			else
+				touches_off "$p" x86_64 &&
+					bisect_arch x86_64 "$n" "$p" off
+				[ -n "$arm" ] && touches_off "$p" arm &&
+					bisect_arch arm "$n" "$p" off
+			fi
+		done
 	done
 	series_stamp >"$WORK/.cma-series"
 }

@@ -369,10 +369,10 @@ def boot(arch, kernel, initrd, out, name, sc):
         timed_out = True
     wall = time.monotonic() - t0
     text = text.replace("\r\n", "\n")
-    # printk timestamps off, so patterns can anchor at the start of a line.
-    text = re.sub(r"(?m)^\[\s*\d+\.\d+\] ", "", text)
     with open(log, "w") as f:
         f.write("$ " + " ".join(cmd) + "\n" + text)
+    # printk timestamps off, so patterns can anchor at the start of a line.
+    text = re.sub(r"(?m)^\[\s*\d+\.\d+\] ", "", text)
     return text, wall, timed_out, log
 
 
