@@ -188,21 +188,29 @@ touches_off() {
 			-e "^arch/$other/" | grep -q .
 }
 
-# Does patch $1 hold code only arm builds (arch/arm, the device tree)?
-touches_arm() {
-	grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
-		"$ROOT/patches/$1"
+# Does patch $1 change what ARCH $2 compiles with the framework on?  Not if
+# it touches only documentation and code only the other architecture
+# builds (arch/ of the other one; the device-tree code is arm's here).
+touches_on() {
+	local only
+	case $2 in
+	arm) only='^arch/x86/\|^Documentation/' ;;
+	*) only='^arch/arm/\|^Documentation/\|^mm/cma_regions/of\.c$' ;;
+	esac
+	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
+		grep -v "$only" | grep -q .
 }
 
-# Every prefix of the series builds with the framework on: x86_64 after
-# every patch, arm from the first patch only arm builds on (before it the
-# arm build compiles nothing x86_64 does not).  With the framework off,
-# a prefix is built where the patch can change that build (hooks in
-# arch/ and mm/ that must compile away).  Two passes, so the
-# configuration changes twice, not at every patch; the full series is
-# pushed again at the end.
+# Every prefix of the series builds: with the framework on wherever a
+# patch changes what an architecture compiles (arm from the first patch
+# with code only arm builds: arch/arm, the device tree), and with it off
+# wherever a patch can change that build (hooks in arch/ and mm/ that must
+# compile away).  The last patch's "on" builds are the KUnit stages'.
+# Two passes, so the configuration changes twice, not at every patch;
+# the full series is pushed again at the end.
 bisect_build() {
-	local n p arm pass
+	local n p arm pass last
+	last=$(series_patches | wc -l)
 	rm -f "$WORK/.cma-series"
 	for pass in on off; do
 		n=0
@@ -212,10 +220,14 @@ bisect_build() {
 			n=$((n + 1))
 			(cd "$WORK" && quilt push --fuzz=0 -q >/dev/null) ||
 				{ fail "patch $n applies on its own"; return 1; }
-			touches_arm "$p" && arm=1
+			grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
+				"$ROOT/patches/$p" && arm=1
 			if [ $pass = on ]; then
-				bisect_arch x86_64 "$n" "$p" on
-				[ -n "$arm" ] && bisect_arch arm "$n" "$p" on
+				[ $n -lt "$last" ] || continue
+				touches_on "$p" x86_64 &&
+					bisect_arch x86_64 "$n" "$p" on
+				[ -n "$arm" ] && touches_on "$p" arm &&
+					bisect_arch arm "$n" "$p" on
 			else
 				touches_off "$p" x86_64 &&
 					bisect_arch x86_64 "$n" "$p" off
