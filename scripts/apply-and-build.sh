@@ -48,12 +48,9 @@ for arch in "${archs[@]}"; do
 	stage_done
 	[ "$arch" = um ] && continue
 	stage "boot $arch in QEMU"
-	case $arch in
-	arm) kernel=$BUILD/kunit-arm/arch/arm/boot/zImage ;;
-	*) kernel=$BUILD/kunit-$arch/arch/x86/boot/bzImage ;;
-	esac
 	python3 "$ROOT/tests/system/run.py" --demo --arch "$arch" \
-		--kernel "$kernel" --out "$BUILD/system-$arch" || failed=1
+		--kernel "$(kernel_image "$arch")" --out "$BUILD/system-$arch" ||
+		failed=1
 	echo "console: $BUILD/system-$arch/*.log"
 	stage_done
 done

@@ -144,6 +144,14 @@ KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitcon
 KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/debug.kunitconfig"
 KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-arm.kunitconfig"
 
+# The bootable image of ARCH's KUnit build (also what the system tests boot).
+kernel_image() {
+	case $1 in
+	arm) echo "$BUILD/kunit-arm/arch/arm/boot/zImage" ;;
+	*) echo "$BUILD/kunit-$1/arch/x86/boot/bzImage" ;;
+	esac
+}
+
 kunit_cc() {
 	case $1 in
 	arm) echo "CC=ccache ${ARM_CROSS}gcc" ;;

@@ -279,14 +279,10 @@ kunit_stage() {
 # system_stage ARCH: the QEMU boot scenarios on the kernel the KUnit stage
 # built; every check counts.
 system_stage() {
-	local arch=$1 kernel out rc p f
+	local arch=$1 out rc p f
 	stage "QEMU system scenarios on $arch"
-	case $arch in
-	arm) kernel=$BUILD/kunit-arm/arch/arm/boot/zImage ;;
-	*) kernel=$BUILD/kunit-$arch/arch/x86/boot/bzImage ;;
-	esac
 	out=$(python3 "$ROOT/tests/system/run.py" --arch "$arch" \
-		--kernel "$kernel" --out "$BUILD/system-$arch" 2>&1)
+		--kernel "$(kernel_image "$arch")" --out "$BUILD/system-$arch" 2>&1)
 	rc=$?
 	echo "$out" | tee "$LOGS/system-$arch.log" | grep -v '^  ok '
 	read -r p f < <(echo "$out" |

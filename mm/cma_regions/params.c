@@ -29,6 +29,7 @@
 static __initdata struct {
 	char buf[COMMAND_LINE_SIZE];
 	struct cma_region regions[CMA_PARAM_MAX_REGIONS];
+	bool taken;
 } cma_param;
 
 static int __init cma_param_regions(char *val)
@@ -39,6 +40,11 @@ static int __init cma_param_regions(char *val)
 		pr_err("cma.regions= is empty: ignored\n");
 		return -EINVAL;
 	}
+	/* The regions of the first one are declared from this buffer. */
+	if (cma_param.taken) {
+		pr_err("cma.regions= given more than once: only the first is used\n");
+		return -EINVAL;
+	}
 	if (strscpy(cma_param.buf, val, sizeof(cma_param.buf)) < 0)
 		return -E2BIG;
 	n = cma_parse_regions(cma_param.buf, cma_param.regions,
@@ -47,6 +53,7 @@ static int __init cma_param_regions(char *val)
 		pr_err("cma.regions= rejected: the other regions stay in force\n");
 		return n;
 	}
+	cma_param.taken = true;
 	for (i = 0; i < n; i++) {
 		ret = cma_early_declare(&cma_param.regions[i], CMA_EARLY_PARAM);
 		if (ret)

@@ -129,7 +129,9 @@ def params_scenario(fixed, kernel_text):
                "huge=1G;clash=2M@{c:#x};kernel=1M@{k:#x}").format(
                    f=fixed, c=fixed + 2 * M, k=kernel_text)
     return dict(
-        cmdline=[f'cma.regions="{regions}"', 'cma.map="*=anywhere,fixed"'],
+        cmdline=[f'cma.regions="{regions}"', 'cma.map="*=anywhere,fixed"',
+                 # A second one is refused; the first one's regions stay.
+                 'cma.regions=second=1M'],
         regions=[
             dict(name="fixed", size=4 * M, start=fixed,
                  origin="boot parameters"),
@@ -146,7 +148,18 @@ def params_scenario(fixed, kernel_text):
                        r"\(overlaps reserved memory\)" % kernel_text),
         ],
         map=("boot parameters", "*=anywhere,fixed"),
+        absent=["second"],
+        lines=[r"cma_regions: cma\.regions= given more than once: only the "
+               r"first is used"],
     )
+
+
+def extend(base, **more):
+    """base with more keys; list values are appended to base's."""
+    out = dict(base)
+    for k, v in more.items():
+        out[k] = out.get(k, []) + v if isinstance(v, list) else v
+    return out
 
 
 BAD_PARAMS = [
@@ -204,7 +217,7 @@ SCENARIOS = {
                 r"overridden by the device tree",
             ],
             map=("platform defaults", BOARD_MAP))),
-        ("boot-parameters", dict(
+        ("boot-parameters", extend(
             params_scenario(ARM_FIXED, 0x40100000), dt=ARM_DT,
             absent=["video", "camera", "common"],
             # The device tree's fixed camera region, given back.
@@ -224,8 +237,8 @@ SCENARIOS = {
             map=("platform defaults", BOARD_MAP))),
     ],
     "x86_64": [
-        ("parameters", dict(params_scenario(X86_FIXED, 0x1000000),
-                            memtotal_vs="none")),
+        ("parameters", extend(params_scenario(X86_FIXED, 0x1000000),
+                              memtotal_vs="none")),
         ("none", dict(regions=[])),
         ("malformed-parameters", dict(
             cmdline=[p.replace("%x" % (ARM_FIXED + 0x800),
