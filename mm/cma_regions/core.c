@@ -933,8 +933,11 @@ bool __init cma_early_overridden(enum cma_early_origin origin)
  */
 int __init cma_early_region_register(struct cma_region *reg)
 {
-	if (reg)
-		reg->reserved = false;
+	int ret = cma_early_region_check(reg, CMA_EARLY_EXPLICIT);
+
+	if (ret)
+		return ret;
+	reg->reserved = false;
 	return cma_early_declare(reg, CMA_EARLY_EXPLICIT);
 }
 
