@@ -942,6 +942,46 @@ int __init cma_early_region_register(struct cma_region *reg)
 }
 
 /**
+ * cma_early_declare_set() - declare regions and a map on behalf of an origin
+ * @regions:	Array of regions ended by one with a zero size, or NULL.
+ * @map:	The map, or NULL for none.
+ * @origin:	Where they come from.
+ *
+ * Everything is checked before anything is declared: either all regions
+ * and the map are taken, or none.
+ *
+ * Context: Early boot, before cma_early_regions_reserve().
+ * Return: 0 on success, -EINVAL if a region or @map is malformed, -EEXIST
+ * if a region name is used twice or already declared.
+ */
+int __init cma_early_declare_set(struct cma_region *regions, const char *map,
+				 enum cma_early_origin origin)
+{
+	struct cma_region *reg, *other;
+	int ret;
+
+	if (map && cma_map_validate(map))
+		return -EINVAL;
+	for (reg = regions; reg && reg->size; reg++) {
+		ret = cma_early_region_check(reg, origin);
+		if (ret)
+			return ret;
+		for (other = regions; other < reg; other++)
+			if (reg->name && other->name &&
+			    !strcmp(reg->name, other->name))
+				return -EEXIST;
+	}
+
+	for (reg = regions; reg && reg->size; reg++) {
+		reg->reserved = false;
+		cma_early_declare(reg, origin);
+	}
+	if (map)
+		cma_early_declare_map(map, origin);
+	return 0;
+}
+
+/**
  * cma_set_defaults() - declare a platform's regions and map
  * @regions:	Array of regions ended by one with a zero size, or NULL.
  *		It must not live in __initdata.
@@ -960,28 +1000,7 @@ int __init cma_early_region_register(struct cma_region *reg)
  */
 int __init cma_set_defaults(struct cma_region *regions, const char *map)
 {
-	struct cma_region *reg, *other;
-	int ret;
-
-	if (map && cma_map_validate(map))
-		return -EINVAL;
-	for (reg = regions; reg && reg->size; reg++) {
-		ret = cma_early_region_check(reg, CMA_EARLY_PLATFORM);
-		if (ret)
-			return ret;
-		for (other = regions; other < reg; other++)
-			if (reg->name && other->name &&
-			    !strcmp(reg->name, other->name))
-				return -EEXIST;
-	}
-
-	for (reg = regions; reg && reg->size; reg++) {
-		reg->reserved = false;
-		cma_early_declare(reg, CMA_EARLY_PLATFORM);
-	}
-	if (map)
-		cma_early_declare_map(map, CMA_EARLY_PLATFORM);
-	return 0;
+	return cma_early_declare_set(regions, map, CMA_EARLY_PLATFORM);
 }
 
 /**

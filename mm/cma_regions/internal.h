@@ -52,6 +52,8 @@ int __init cma_early_declare(struct cma_region *reg,
 			     enum cma_early_origin origin);
 void __init cma_early_declare_map(const char *map,
 				  enum cma_early_origin origin);
+int __init cma_early_declare_set(struct cma_region *regions, const char *map,
+				 enum cma_early_origin origin);
 bool __init cma_early_overridden(enum cma_early_origin origin);
 
 /* best_fit.c: for the KUnit tests and the benchmark. */

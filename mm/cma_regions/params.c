@@ -28,13 +28,14 @@
  */
 static __initdata struct {
 	char buf[COMMAND_LINE_SIZE];
-	struct cma_region regions[CMA_PARAM_MAX_REGIONS];
+	/* One more, with a zero size, ends the list. */
+	struct cma_region regions[CMA_PARAM_MAX_REGIONS + 1];
 	bool taken;
 } cma_param;
 
 static int __init cma_param_regions(char *val)
 {
-	int n, i, ret;
+	int n, ret;
 
 	if (!val || !*val) {
 		pr_err("cma.regions= is empty: ignored\n");
@@ -45,23 +46,27 @@ static int __init cma_param_regions(char *val)
 		pr_err("cma.regions= given more than once: only the first is used\n");
 		return -EINVAL;
 	}
-	if (strscpy(cma_param.buf, val, sizeof(cma_param.buf)) < 0)
+	if (strscpy(cma_param.buf, val, sizeof(cma_param.buf)) < 0) {
+		pr_err("cma.regions= is longer than the command line can be\n");
 		return -E2BIG;
+	}
 	n = cma_parse_regions(cma_param.buf, cma_param.regions,
 			      CMA_PARAM_MAX_REGIONS);
 	if (n < 0) {
 		pr_err("cma.regions= rejected: the other regions stay in force\n");
 		return n;
 	}
-	cma_param.taken = true;
-	for (i = 0; i < n; i++) {
-		ret = cma_early_declare(&cma_param.regions[i], CMA_EARLY_PARAM);
-		if (ret)
-			pr_err("cma.regions=: region %s: %pe (%s)\n",
-			       cma_param.regions[i].name, ERR_PTR(ret),
-			       ret == -EEXIST ? "already declared" :
-			       "malformed");
+	memset(&cma_param.regions[n], 0, sizeof(cma_param.regions[n]));
+	/* All or nothing, like the platform's defaults. */
+	ret = cma_early_declare_set(cma_param.regions, NULL, CMA_EARLY_PARAM);
+	if (ret) {
+		pr_err("cma.regions= rejected: %pe (%s): the other regions stay in force\n",
+		       ERR_PTR(ret), ret == -EEXIST ?
+		       "a region name is taken by platform code" :
+		       "malformed region");
+		return ret;
 	}
+	cma_param.taken = true;
 	return 0;
 }
 early_param("cma.regions", cma_param_regions);

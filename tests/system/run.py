@@ -460,8 +460,8 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
             f"unexpected {extra}")
     for n in sc.get("absent", []):
         r.check(f"{t} region {n} overridden, not in use",
-                n not in iomem and not any(n == reg["name"]
-                                           for reg in expected))
+                n not in iomem and n not in chunks and n not in pages,
+                f"iomem {iomem.get(n)}, chunk {chunks.get(n)}")
     for start, size in sc.get("returned", []):
         r.check(f"{t} memory at {start:#x} given back to the page allocator",
                 memblock and
