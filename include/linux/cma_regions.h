@@ -55,7 +55,11 @@ struct cma_region {
 	void *private_data;
 	size_t free_space;
 	unsigned int users;
-	/* Linked under cma_regions_mutex (or at early boot, single threaded). */
+	/*
+	 * Linked, and @registered set, under cma_regions_config_mutex and
+	 * cma_regions_mutex (or at early boot, single threaded); stable
+	 * while either is held.
+	 */
 	struct list_head list;
 	bool registered;
 	bool reserved;
@@ -111,7 +115,10 @@ struct cma_allocator {
 	void (*free)(struct cma_region *reg, struct cma_chunk *chunk);
 
 	/* private: */
-	/* Linked under cma_regions_mutex. */
+	/*
+	 * Linked under cma_regions_config_mutex and cma_regions_mutex;
+	 * stable while either is held.
+	 */
 	struct list_head list;
 };
 

@@ -20,12 +20,16 @@
  * else the first one registered.  A region whose allocator is not
  * registered yet attaches when it is, so allocators may be modules.
  *
- * Locking: cma_regions_mutex guards the lists of regions and allocators, the
- * map in force and which allocator a region uses.  Each region's own lock
- * guards its free space, its users and its allocator's state, so
- * allocations from different regions run in parallel.  The global mutex is
- * taken before a region's lock, never the other way round.  All entry
- * points may sleep.
+ * Locking: cma_regions_config_mutex serialises changes to the configuration
+ * (registering regions and allocators, and telling watchers such as sysfs
+ * about regions coming and going).  cma_regions_mutex guards the lists of
+ * regions and allocators, the map in force and which allocator a region
+ * uses; the lists change with both held.  Each region's own lock guards its
+ * free space, its users and its allocator's state, so allocations from
+ * different regions run in parallel.  The locks nest in that order.
+ * Allocations, the map and the sysfs files never take the configuration
+ * mutex, so watchers can remove sysfs files with it held.  All entry points
+ * may sleep.
  */
 
 #define pr_fmt(fmt) "cma_regions: " fmt
@@ -41,6 +45,7 @@
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -56,6 +61,13 @@ struct cma_map {
 	struct kref ref;
 	char str[];
 };
+
+/*
+ * Serialises registering and unregistering regions and allocators, and
+ * guards cma_regions_chain.  Taken before cma_regions_mutex.
+ */
+static DEFINE_MUTEX(cma_regions_config_mutex);
+static RAW_NOTIFIER_HEAD(cma_regions_chain);
 
 /*
  * Guards cma_regions_list, cma_allocators_list, cma_map_current and the
@@ -263,7 +275,8 @@ static void __cma_region_detach(struct cma_region *reg)
  * the first allocator registered; if there is none yet, it attaches when
  * one is registered and allocations fail with -ENOMEM until then.
  *
- * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Context: Process context.  Takes and releases cma_regions_config_mutex
+ * and cma_regions_mutex; calls the watchers without the latter.
  * Return: 0 on success; -EINVAL if @reg is malformed (see the grammar's
  * rules for names, sizes and alignment); -EEXIST if @reg is already
  * registered or its name is taken; -EADDRINUSE if it overlaps a registered
@@ -279,17 +292,18 @@ int cma_region_register(struct cma_region *reg)
 	if (ret)
 		return ret;
 
+	mutex_lock(&cma_regions_config_mutex);
 	mutex_lock(&cma_regions_mutex);
 	ret = -EEXIST;
 	if (reg->registered)
-		goto out;
+		goto out_unlock;
 	list_for_each_entry(other, &cma_regions_list, list) {
 		if (reg->name && other->name && !strcmp(reg->name, other->name))
-			goto out;
+			goto out_unlock;
 		if (reg->start < other->start + other->size &&
 		    other->start < reg->start + reg->size) {
 			ret = -EADDRINUSE;
-			goto out;
+			goto out_unlock;
 		}
 	}
 
@@ -301,16 +315,30 @@ int cma_region_register(struct cma_region *reg)
 	alloc = __cma_allocator_find(reg->alloc_name);
 	if (alloc) {
 		ret = __cma_region_attach(reg, alloc);
-		if (ret) {
-			mutex_destroy(&reg->lock);
-			goto out;
-		}
+		if (ret)
+			goto out_destroy;
+	}
+	mutex_unlock(&cma_regions_mutex);
+
+	/* Unlisted, so no allocation can reach it while watchers set up. */
+	ret = notifier_to_errno(raw_notifier_call_chain_robust(&cma_regions_chain,
+							       CMA_REGION_ADD,
+							       CMA_REGION_DEL,
+							       reg));
+	mutex_lock(&cma_regions_mutex);
+	if (ret) {
+		__cma_region_detach(reg);
+		goto out_destroy;
 	}
 	list_add_tail(&reg->list, &cma_regions_list);
 	reg->registered = true;
-	ret = 0;
-out:
+	goto out_unlock;
+
+out_destroy:
+	mutex_destroy(&reg->lock);
+out_unlock:
 	mutex_unlock(&cma_regions_mutex);
+	mutex_unlock(&cma_regions_config_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_region_register);
@@ -319,7 +347,8 @@ EXPORT_SYMBOL_GPL(cma_region_register);
  * cma_region_unregister() - withdraw a region
  * @reg:	A registered region.
  *
- * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Context: Process context.  Takes and releases cma_regions_config_mutex
+ * and cma_regions_mutex; calls the watchers without the latter.
  * Return: 0 on success, -EINVAL if @reg is NULL or not registered, -EBUSY
  * while chunks allocated from it are alive.
  */
@@ -330,21 +359,29 @@ int cma_region_unregister(struct cma_region *reg)
 	if (!reg)
 		return -EINVAL;
 
+	mutex_lock(&cma_regions_config_mutex);
 	mutex_lock(&cma_regions_mutex);
 	if (!reg->registered)
-		goto out;
+		goto out_unlock;
 	/* New allocations need cma_regions_mutex: users can only drop. */
 	mutex_lock(&reg->lock);
 	ret = reg->users ? -EBUSY : 0;
 	mutex_unlock(&reg->lock);
 	if (ret)
-		goto out;
-	__cma_region_detach(reg);
+		goto out_unlock;
 	list_del_init(&reg->list);
 	reg->registered = false;
-	mutex_destroy(&reg->lock);
-out:
 	mutex_unlock(&cma_regions_mutex);
+
+	/* Watchers may wait for readers of the region's sysfs files. */
+	raw_notifier_call_chain(&cma_regions_chain, CMA_REGION_DEL, reg);
+
+	mutex_lock(&cma_regions_mutex);
+	__cma_region_detach(reg);
+	mutex_destroy(&reg->lock);
+out_unlock:
+	mutex_unlock(&cma_regions_mutex);
+	mutex_unlock(&cma_regions_config_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_region_unregister);
@@ -357,7 +394,8 @@ EXPORT_SYMBOL_GPL(cma_region_unregister);
  * Every registered region that waits for this allocator (by name, or for
  * any allocator) is attached to it.
  *
- * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Context: Process context.  Takes and releases cma_regions_config_mutex
+ * and cma_regions_mutex.
  * Return: 0 on success, -EINVAL if @alloc is malformed, -EEXIST if its name
  * is taken.
  */
@@ -371,6 +409,7 @@ int cma_allocator_register(struct cma_allocator *alloc)
 			    strnlen(alloc->name, CMA_REGIONS_NAME_MAX + 1)))
 		return -EINVAL;
 
+	mutex_lock(&cma_regions_config_mutex);
 	mutex_lock(&cma_regions_mutex);
 	if (__cma_allocator_find(alloc->name)) {
 		ret = -EEXIST;
@@ -382,6 +421,7 @@ int cma_allocator_register(struct cma_allocator *alloc)
 			__cma_region_attach_default(reg);
 out:
 	mutex_unlock(&cma_regions_mutex);
+	mutex_unlock(&cma_regions_config_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_allocator_register);
@@ -395,7 +435,8 @@ EXPORT_SYMBOL_GPL(cma_allocator_register);
  * allocator module's references are held while any of its regions has
  * chunks, so a module can always unregister from its exit function.
  *
- * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Context: Process context.  Takes and releases cma_regions_config_mutex
+ * and cma_regions_mutex.
  * Return: 0 on success, -EINVAL if @alloc is NULL, -ENOENT if it is not
  * registered, -EBUSY if a region it manages has allocated chunks (nothing
  * is detached then).
@@ -409,6 +450,7 @@ int cma_allocator_unregister(struct cma_allocator *alloc)
 	if (!alloc)
 		return -EINVAL;
 
+	mutex_lock(&cma_regions_config_mutex);
 	mutex_lock(&cma_regions_mutex);
 	list_for_each_entry(a, &cma_allocators_list, list)
 		if (a == alloc)
@@ -434,6 +476,7 @@ int cma_allocator_unregister(struct cma_allocator *alloc)
 	}
 out:
 	mutex_unlock(&cma_regions_mutex);
+	mutex_unlock(&cma_regions_config_mutex);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_allocator_unregister);
@@ -808,6 +851,161 @@ int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_regions_for_each);
+
+/**
+ * cma_allocators_print() - list the registered allocators
+ * @buf:	Buffer.
+ * @size:	Size of @buf; the list is truncated and NUL-terminated.
+ *
+ * The names are separated by spaces, in the order they were registered:
+ * the first one manages the regions that ask for none in particular.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: the length of the whole list.
+ */
+size_t cma_allocators_print(char *buf, size_t size)
+{
+	struct cma_allocator *alloc;
+	size_t len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	mutex_lock(&cma_regions_mutex);
+	list_for_each_entry(alloc, &cma_allocators_list, list) {
+		const char *sep = len ? " " : "";
+
+		if (len < size)
+			snprintf(buf + len, size - len, "%s%s", sep,
+				 alloc->name);
+		len += strlen(sep) + strlen(alloc->name);
+	}
+	mutex_unlock(&cma_regions_mutex);
+	return len;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_allocators_print);
+
+/**
+ * cma_region_set_allocator() - hand a region to another allocator
+ * @reg:	A registered region.
+ * @name:	Name of a registered allocator.
+ *
+ * Only a region without allocated chunks can change hands.  The new
+ * allocator is set up before the old one lets go, so on any error the
+ * region stays with its old allocator, untouched.  The change lasts until
+ * the allocator is unregistered; the region then goes back to the one it
+ * was declared with (&cma_region.alloc_name).
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 on success or if @reg already uses @name; -EINVAL if @reg is
+ * NULL or not registered or @name is NULL or not a valid name; -ENOENT if
+ * no allocator of that name is registered; -EBUSY while @reg has allocated
+ * chunks; or the error of the new allocator's &cma_allocator.init.
+ */
+int cma_region_set_allocator(struct cma_region *reg, const char *name)
+{
+	struct cma_allocator *alloc, *old;
+	void *old_data, *new_data;
+	int ret;
+
+	if (!reg || !name ||
+	    !cma_name_valid(name, strnlen(name, CMA_REGIONS_NAME_MAX + 1)))
+		return -EINVAL;
+
+	mutex_lock(&cma_regions_mutex);
+	ret = -EINVAL;
+	if (!reg->registered)
+		goto out;
+	ret = -ENOENT;
+	alloc = __cma_allocator_find(name);
+	if (!alloc)
+		goto out;
+
+	mutex_lock(&reg->lock);
+	old = reg->alloc;
+	ret = 0;
+	if (alloc == old)
+		goto unlock;
+	/* Allocations need cma_regions_mutex: users cannot grow. */
+	ret = -EBUSY;
+	if (reg->users)
+		goto unlock;
+
+	old_data = reg->private_data;
+	reg->private_data = NULL;
+	ret = alloc->init ? alloc->init(reg) : 0;
+	new_data = reg->private_data;
+	reg->private_data = old_data;
+	if (ret)
+		goto unlock;
+	if (old && old->cleanup)
+		old->cleanup(reg);
+	reg->private_data = new_data;
+	reg->alloc = alloc;
+unlock:
+	mutex_unlock(&reg->lock);
+out:
+	mutex_unlock(&cma_regions_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_region_set_allocator);
+
+/**
+ * cma_regions_watch() - follow regions coming and going
+ * @nb:		Called with %CMA_REGION_ADD and %CMA_REGION_DEL and the
+ *		region as data.
+ *
+ * @nb is first called with %CMA_REGION_ADD for every region registered
+ * already.  If one of these calls fails, the regions added so far are
+ * deleted again and @nb is not registered.
+ *
+ * Context: Process context.  Takes and releases cma_regions_config_mutex.
+ * Return: 0 on success, or the error @nb returned.
+ */
+int cma_regions_watch(struct notifier_block *nb)
+{
+	struct cma_region *reg;
+	int ret = 0;
+
+	mutex_lock(&cma_regions_config_mutex);
+	/* The list only changes under the configuration mutex too. */
+	list_for_each_entry(reg, &cma_regions_list, list) {
+		ret = notifier_to_errno(nb->notifier_call(nb, CMA_REGION_ADD,
+							  reg));
+		if (ret)
+			break;
+	}
+	if (ret) {
+		list_for_each_entry_continue_reverse(reg, &cma_regions_list,
+						     list)
+			nb->notifier_call(nb, CMA_REGION_DEL, reg);
+	} else {
+		raw_notifier_chain_register(&cma_regions_chain, nb);
+	}
+	mutex_unlock(&cma_regions_config_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_regions_watch);
+
+/**
+ * cma_regions_unwatch() - stop following regions
+ * @nb:		A notifier registered with cma_regions_watch().
+ *
+ * @nb is called with %CMA_REGION_DEL for every region still registered,
+ * then removed.
+ *
+ * Context: Process context.  Takes and releases cma_regions_config_mutex.
+ */
+void cma_regions_unwatch(struct notifier_block *nb)
+{
+	struct cma_region *reg;
+
+	mutex_lock(&cma_regions_config_mutex);
+	raw_notifier_chain_unregister(&cma_regions_chain, nb);
+	list_for_each_entry_reverse(reg, &cma_regions_list, list)
+		nb->notifier_call(nb, CMA_REGION_DEL, reg);
+	mutex_unlock(&cma_regions_config_mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_regions_unwatch);
 
 /* Early boot: single threaded, no locking. */
 static int __init cma_early_region_check(struct cma_region *reg,

@@ -9,10 +9,14 @@
 #define _MM_CMA_REGIONS_INTERNAL_H
 
 #include <linux/cma_regions.h>
+#include <linux/notifier.h>
 #include <linux/types.h>
 
-/* Longest map accepted, without the terminating NUL. */
-#define CMA_MAP_MAX		(PAGE_SIZE - 1)
+/*
+ * Longest map accepted, without the terminating NUL: it and a newline fit
+ * in a sysfs page.
+ */
+#define CMA_MAP_MAX		(PAGE_SIZE - 2)
 
 /* The type a request without one asks for. */
 #define CMA_DEFAULT_TYPE	"common"
@@ -34,6 +38,23 @@ int cma_map_replace(const char *map);
 size_t cma_map_print(char *buf, size_t size);
 int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
 			 void *arg);
+size_t cma_allocators_print(char *buf, size_t size);
+int cma_region_set_allocator(struct cma_region *reg, const char *name);
+
+/*
+ * core.c: watchers of regions coming and going (sysfs, heaps).  The
+ * notifier gets the region as its data; a watcher may refuse
+ * %CMA_REGION_ADD with notifier_from_errno(), which makes the registration
+ * fail.  Calls are serialised, made without cma_regions_mutex held, and
+ * may sleep.
+ */
+enum cma_region_event {
+	CMA_REGION_ADD,		/* being registered; not usable yet */
+	CMA_REGION_DEL,		/* unregistered; no longer usable */
+};
+
+int cma_regions_watch(struct notifier_block *nb);
+void cma_regions_unwatch(struct notifier_block *nb);
 
 /*
  * core.c: where early regions and maps come from, in increasing precedence.
@@ -55,6 +76,10 @@ void __init cma_early_declare_map(const char *map,
 int __init cma_early_declare_set(struct cma_region *regions, const char *map,
 				 enum cma_early_origin origin);
 bool __init cma_early_overridden(enum cma_early_origin origin);
+
+/* sysfs.c: for the KUnit tests. */
+struct kobject;
+struct kobject *cma_sysfs_region_kobj(struct cma_region *reg);
 
 /* best_fit.c: for the KUnit tests and the benchmark. */
 const char *cma_bf_verify(struct cma_region *reg,

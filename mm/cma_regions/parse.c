@@ -145,15 +145,26 @@ int cma_names_validate(const char *list, size_t len)
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_names_validate);
 
+/*
+ * Region directories in sysfs are named by their start address ("0x..."),
+ * and named regions get a link by name beside them: a region name must not
+ * look like an address.
+ */
+static bool cma_name_is_address(const char *name, size_t len)
+{
+	return len >= 2 && name[0] == '0' && (name[1] == 'x' || name[1] == 'X');
+}
+
 /**
  * cma_region_check() - check the public fields of a region
  * @reg:	The region.
  *
  * Context: Any context.
- * Return: 0 if @reg has a valid or no name, a valid or no allocator name, a
- * non-zero page-aligned size, a page-aligned start aligned to its alignment,
- * an alignment of zero or a power of two of at least %PAGE_SIZE, and does
- * not wrap around the physical address space; -EINVAL otherwise.
+ * Return: 0 if @reg has a valid or no name (one not starting with "0x"), a
+ * valid or no allocator name, a non-zero page-aligned size, a page-aligned
+ * start aligned to its alignment, an alignment of zero or a power of two of
+ * at least %PAGE_SIZE, and does not wrap around the physical address space;
+ * -EINVAL otherwise.
  */
 int cma_region_check(const struct cma_region *reg)
 {
@@ -162,8 +173,9 @@ int cma_region_check(const struct cma_region *reg)
 	if (!reg)
 		return -EINVAL;
 	if (reg->name &&
-	    !cma_name_valid(reg->name,
-			    strnlen(reg->name, CMA_REGIONS_NAME_MAX + 1)))
+	    (!cma_name_valid(reg->name,
+			     strnlen(reg->name, CMA_REGIONS_NAME_MAX + 1)) ||
+	     cma_name_is_address(reg->name, 2)))
 		return -EINVAL;
 	if (reg->alloc_name &&
 	    !cma_name_valid(reg->alloc_name,
@@ -306,6 +318,10 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 		}
 		if (len > CMA_REGIONS_NAME_MAX) {
 			err = "region name too long";
+			goto fail;
+		}
+		if (cma_name_is_address(p, len)) {
+			err = "region name starts with 0x";
 			goto fail;
 		}
 		for (i = 0; i < n; i++) {

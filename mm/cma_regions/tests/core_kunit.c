@@ -181,6 +181,8 @@ static const struct kt_bad_region kt_bad_regions[] = {
 	  { .name = "kt", .start = (phys_addr_t)-SZ_1M, .size = SZ_2M } },
 	{ "bad name", { .name = "k t", .start = KT_BASE, .size = SZ_1M } },
 	{ "empty name", { .name = "", .start = KT_BASE, .size = SZ_1M } },
+	{ "name reads as an address",
+	  { .name = "0xe0000000", .start = KT_BASE, .size = SZ_1M } },
 	{ "name too long",
 	  { .name = "abcdefghijklmnopqrstuvwxyz012345", .start = KT_BASE,
 	    .size = SZ_1M } },
@@ -205,7 +207,8 @@ static void cma_regions_test_register_invalid(struct kunit *test)
 
 static void cma_regions_test_register_conflicts(struct kunit *test)
 {
-	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M, NULL);
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
 	struct cma_region dup_name = { .name = "kt-a", .start = KT_BASE + SZ_4M,
 				       .size = SZ_1M };
 	struct cma_region overlap = { .start = KT_BASE + SZ_1M - PAGE_SIZE,
@@ -523,6 +526,192 @@ static void cma_regions_test_allocator_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&dup), -ENOENT);
 }
 
+static int kt_failing_init(struct cma_region *reg)
+{
+	reg->private_data = ERR_PTR(-EIO);	/* must not stick */
+	return -EIO;
+}
+
+static struct cma_allocator kt_failing = {
+	.name = "kunit-failing",
+	.init = kt_failing_init,
+	.alloc = kt_alloc,
+	.free = kt_free,
+};
+
+static void kt_allocator_release(void *data)
+{
+	cma_allocator_unregister(data);
+}
+
+static void kt_add_allocator(struct kunit *test, struct cma_allocator *alloc)
+{
+	KUNIT_ASSERT_EQ(test, cma_allocator_register(alloc), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							kt_allocator_release,
+							alloc), 0);
+}
+
+static void cma_regions_test_set_allocator(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_region unreg = { .name = "kt-u", .start = KT_BASE + SZ_4M,
+				    .size = SZ_1M };
+	int inits, cleanups;
+	struct cma_chunk *chunk;
+	void *data;
+
+	kt_add_allocator(test, &kt_late);
+	kt_add_allocator(test, &kt_failing);
+
+	/* Malformed or unknown: nothing changes. */
+	data = a->private_data;
+	inits = kt_inits;
+	cleanups = kt_cleanups;
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(NULL, "kunit-late"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, ""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit late"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a,
+			"abcdefghijklmnopqrstuvwxyz012345"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-none"),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(&unreg, "kunit-late"),
+			-EINVAL);
+	/* The new allocator fails to set up: the old one keeps the region. */
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-failing"),
+			-EIO);
+	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
+	KUNIT_EXPECT_PTR_EQ(test, a->private_data, data);
+	/* Already in force: nothing to do. */
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-bitmap"), 0);
+	KUNIT_EXPECT_EQ(test, kt_inits, inits);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups);
+
+	/* Busy: refused, and the chunk's allocator stays. */
+	chunk = cma_alloc_from("kt-a", PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-late"),
+			-EBUSY);
+	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
+	KUNIT_EXPECT_PTR_EQ(test, a->private_data, data);
+	cma_free(chunk);
+
+	/* Idle: the new one is set up before the old one lets go. */
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-late"), 0);
+	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_late);
+	KUNIT_EXPECT_EQ(test, kt_inits, inits + 1);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups + 1);
+	chunk = cma_alloc_from("kt-a", SZ_1M, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	KUNIT_EXPECT_EQ(test, chunk->start, a->start);
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), -EBUSY);
+	cma_free(chunk);
+
+	/* Its allocator goes: back to the one the region asked for. */
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), 0);
+	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
+	KUNIT_ASSERT_EQ(test, cma_allocator_register(&kt_late), 0);
+}
+
+static void cma_regions_test_allocators_print(struct kunit *test)
+{
+	char buf[128], tiny[4];
+	size_t len;
+
+	kt_add_allocator(test, &kt_late);
+	len = cma_allocators_print(buf, sizeof(buf));
+	KUNIT_ASSERT_LT(test, len, sizeof(buf));
+	KUNIT_EXPECT_EQ(test, len, strlen(buf));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "kunit-bitmap kunit-late"));
+	KUNIT_EXPECT_EQ(test, buf[len - 1], 'e');
+	/* Truncated, still terminated, and the full length reported. */
+	KUNIT_EXPECT_EQ(test, cma_allocators_print(tiny, sizeof(tiny)), len);
+	KUNIT_EXPECT_EQ(test, strlen(tiny), sizeof(tiny) - 1);
+	KUNIT_EXPECT_EQ(test, cma_allocators_print(NULL, 0), len);
+}
+
+/* A watcher that counts what it sees and can refuse additions. */
+struct kt_watcher {
+	struct notifier_block nb;
+	struct cma_region *last;
+	int adds, dels, veto;
+};
+
+static int kt_watch(struct notifier_block *nb, unsigned long event,
+		    void *data)
+{
+	struct kt_watcher *w = container_of(nb, struct kt_watcher, nb);
+
+	w->last = data;
+	if (event == CMA_REGION_DEL) {
+		w->dels++;
+		return NOTIFY_OK;
+	}
+	if (w->veto)
+		return notifier_from_errno(w->veto);
+	w->adds++;
+	return NOTIFY_OK;
+}
+
+static void cma_regions_test_watch(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct kt_watcher first = { .nb.notifier_call = kt_watch };
+	struct kt_watcher second = { .nb.notifier_call = kt_watch };
+	struct cma_region b = { .name = "kt-b", .start = KT_BASE + SZ_4M,
+				.size = SZ_1M };
+	struct cma_info info;
+	int existing;
+
+	/* Replayed for every region already there, kt-a included. */
+	KUNIT_ASSERT_EQ(test, cma_regions_watch(&first.nb), 0);
+	existing = first.adds;
+	KUNIT_EXPECT_GE(test, existing, 1);
+	KUNIT_EXPECT_EQ(test, first.dels, 0);
+	/* A watcher refusing a region already there is not registered. */
+	second.veto = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, cma_regions_watch(&second.nb), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, second.dels, 0);
+	second.veto = 0;
+	KUNIT_ASSERT_EQ(test, cma_regions_watch(&second.nb), 0);
+	KUNIT_EXPECT_EQ(test, second.adds, existing);
+
+	KUNIT_ASSERT_EQ(test, cma_region_register(&b), 0);
+	KUNIT_EXPECT_EQ(test, first.adds, existing + 1);
+	KUNIT_EXPECT_PTR_EQ(test, first.last, &b);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&b), 0);
+	KUNIT_EXPECT_EQ(test, first.dels, 1);
+	KUNIT_EXPECT_EQ(test, second.dels, 1);
+
+	/*
+	 * The second refuses: the registration fails with its error, the
+	 * first is told to forget the region, and nothing is registered.
+	 */
+	second.veto = -ENOSPC;
+	KUNIT_EXPECT_EQ(test, cma_region_register(&b), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, first.adds, existing + 2);
+	KUNIT_EXPECT_EQ(test, first.dels, 2);
+	KUNIT_EXPECT_FALSE(test, b.registered);
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-b"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&b), -EINVAL);
+	second.veto = 0;
+
+	/* Unwatching deletes what was added. */
+	cma_regions_unwatch(&second.nb);
+	KUNIT_EXPECT_EQ(test, second.dels, existing + 1);
+	cma_regions_unwatch(&first.nb);
+	KUNIT_EXPECT_EQ(test, first.dels, existing + 2);
+	KUNIT_ASSERT_EQ(test, cma_region_register(&b), 0);
+	KUNIT_EXPECT_EQ(test, first.adds, existing + 2);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&b), 0);
+	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
+}
+
 static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE_PARAM(cma_regions_test_register_invalid,
 			 kt_bad_region_gen_params),
@@ -535,6 +724,9 @@ static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE(cma_regions_test_private),
 	KUNIT_CASE(cma_regions_test_late_attach),
 	KUNIT_CASE(cma_regions_test_allocator_invalid),
+	KUNIT_CASE(cma_regions_test_set_allocator),
+	KUNIT_CASE(cma_regions_test_allocators_print),
+	KUNIT_CASE(cma_regions_test_watch),
 	{}
 };
 

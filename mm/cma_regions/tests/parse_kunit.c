@@ -134,11 +134,14 @@ static void cma_regions_test_map_too_long(struct kunit *test)
 	size_t i;
 
 	KUNIT_ASSERT_NOT_NULL(test, map);
-	/* "a=r;a=r;..." up to exactly the limit is fine, one more is not. */
-	for (i = 0; i < CMA_MAP_MAX; i++)
-		map[i] = "a=r;"[i % 4];
+	/* "a=r;a=r;...a=rrrr" of exactly the limit is fine, one more is not. */
+	for (i = 0; i + 8 <= CMA_MAP_MAX; i += 4)
+		memcpy(map + i, "a=r;", 4);
+	/* The last rule names a region of 3 to 6 characters. */
+	memcpy(map + i, "a=", 2);
+	memset(map + i + 2, 'r', CMA_MAP_MAX - i - 2);
 	KUNIT_EXPECT_EQ(test, cma_map_validate(map), 0);
-	map[CMA_MAP_MAX] = 'a';
+	map[CMA_MAP_MAX] = 'r';
 	KUNIT_EXPECT_EQ(test, cma_map_validate(map), -EINVAL);
 	KUNIT_EXPECT_EQ(test, cma_map_replace(NULL), -EINVAL);
 }
@@ -293,6 +296,8 @@ static void cma_regions_test_regions_valid(struct kunit *test)
 }
 
 static const char * const cma_invalid_regions[] = {
+	"0x10=4M",
+	"a=4M;0Xa=4M",
 	";",
 	"a",
 	"a=",

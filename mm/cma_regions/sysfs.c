@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Contiguous memory regions in sysfs, under /sys/kernel/mm/contiguous/:
+ *
+ *	map			the map in force; write a new one
+ *	allocators		the registered allocators
+ *	regions/<start>/	one directory per registered region
+ *	regions/<name>		a link to it, for a named region
+ *
+ * The files are described in
+ * Documentation/ABI/testing/sysfs-kernel-mm-contiguous.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+
+#define pr_fmt(fmt) "cma_regions: " fmt
+
+#include <kunit/visibility.h>
+#include <linux/cma_regions.h>
+#include <linux/init.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "internal.h"
+
+/**
+ * struct cma_sysfs_region - a region's directory
+ * @kobj:	regions/<start>/.
+ * @reg:	The region; valid while the directory exists, since the core
+ *		removes it before cma_region_unregister() returns.
+ * @list:	In cma_sysfs_list, under cma_sysfs_lock.
+ * @linked:	regions/<name> points here.
+ */
+struct cma_sysfs_region {
+	struct kobject kobj;
+	struct cma_region *reg;
+	struct list_head list;
+	bool linked;
+};
+
+static struct kobject *cma_sysfs_kobj;
+static struct kobject *cma_sysfs_regions_kobj;
+/* Guards cma_sysfs_list; never held while files are added or removed. */
+static DEFINE_MUTEX(cma_sysfs_lock);
+static LIST_HEAD(cma_sysfs_list);
+
+static struct cma_region *to_region(struct kobject *kobj)
+{
+	return container_of(kobj, struct cma_sysfs_region, kobj)->reg;
+}
+
+/*
+ * Takes a sysfs write the way the kernel's files do: at most one trailing
+ * newline, and no NUL before the end.  Returns the length of the value,
+ * or -EINVAL.
+ */
+static ssize_t cma_sysfs_value(const char *buf, size_t count)
+{
+	if (count && buf[count - 1] == '\n')
+		count--;
+	if (memchr(buf, '\0', count))
+		return -EINVAL;
+	return count;
+}
+
+static ssize_t map_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	size_t len = cma_map_print(buf, PAGE_SIZE - 1);
+
+	/* CMA_MAP_MAX leaves room for the newline. */
+	len = min_t(size_t, len, PAGE_SIZE - 2);
+	buf[len++] = '\n';
+	return len;
+}
+
+static ssize_t map_store(struct kobject *kobj, struct kobj_attribute *attr,
+			 const char *buf, size_t count)
+{
+	ssize_t len = cma_sysfs_value(buf, count);
+	char *map;
+	int ret;
+
+	if (len < 0) {
+		pr_err("map: rejected: embedded NUL; the old map stays in force\n");
+		return len;
+	}
+	if (len > CMA_MAP_MAX) {
+		pr_err("map: rejected: longer than %lu bytes; the old map stays in force\n",
+		       CMA_MAP_MAX);
+		return -EINVAL;
+	}
+	map = kmemdup_nul(buf, len, GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
+	/* The parser names what is wrong and where. */
+	ret = cma_map_replace(map);
+	kfree(map);
+	return ret ?: count;
+}
+static struct kobj_attribute cma_map_attr = __ATTR_RW_MODE(map, 0644);
+
+static ssize_t allocators_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	size_t len = cma_allocators_print(buf, PAGE_SIZE - 1);
+
+	len = min_t(size_t, len, PAGE_SIZE - 2);
+	buf[len++] = '\n';
+	return len;
+}
+static struct kobj_attribute cma_allocators_attr = __ATTR_RO(allocators);
+
+static struct attribute *cma_sysfs_top_attrs[] = {
+	&cma_map_attr.attr,
+	&cma_allocators_attr.attr,
+	NULL
+};
+
+static const struct attribute_group cma_sysfs_top_group = {
+	.attrs = cma_sysfs_top_attrs,
+};
+
+static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_region(kobj)->name ?: "");
+}
+static struct kobj_attribute cma_name_attr = __ATTR_RO(name);
+
+static ssize_t start_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "0x%llx\n",
+			  (unsigned long long)to_region(kobj)->start);
+}
+static struct kobj_attribute cma_start_attr = __ATTR_RO(start);
+
+static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%zu\n", to_region(kobj)->size);
+}
+static struct kobj_attribute cma_size_attr = __ATTR_RO(size);
+
+static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct cma_region *reg = to_region(kobj);
+	size_t free;
+
+	mutex_lock(&reg->lock);
+	free = reg->free_space;
+	mutex_unlock(&reg->lock);
+	return sysfs_emit(buf, "%zu\n", free);
+}
+static struct kobj_attribute cma_free_attr = __ATTR_RO(free);
+
+static ssize_t users_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct cma_region *reg = to_region(kobj);
+	unsigned int users;
+
+	mutex_lock(&reg->lock);
+	users = reg->users;
+	mutex_unlock(&reg->lock);
+	return sysfs_emit(buf, "%u\n", users);
+}
+static struct kobj_attribute cma_users_attr = __ATTR_RO(users);
+
+static ssize_t alloc_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	struct cma_region *reg = to_region(kobj);
+	ssize_t len;
+
+	/* The allocator cannot go while its region's lock is held. */
+	mutex_lock(&reg->lock);
+	len = sysfs_emit(buf, "%s\n", reg->alloc ? reg->alloc->name : "");
+	mutex_unlock(&reg->lock);
+	return len;
+}
+
+static ssize_t alloc_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct cma_region *reg = to_region(kobj);
+	const char *rname = reg->name ?: "(private)";
+	char name[CMA_REGIONS_NAME_MAX + 1];
+	ssize_t len = cma_sysfs_value(buf, count);
+	int ret;
+
+	if (len < 0 || !len || len > CMA_REGIONS_NAME_MAX) {
+		pr_err("region %s: alloc: rejected: %s\n", rname,
+		       len < 0 ? "embedded NUL" :
+		       !len ? "empty allocator name" :
+		       "allocator name too long");
+		return -EINVAL;
+	}
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	ret = cma_region_set_allocator(reg, name);
+	if (ret) {
+		pr_err("region %s: alloc: cannot switch to \"%s\": %pe (%s)\n",
+		       rname, name, ERR_PTR(ret),
+		       ret == -EBUSY ? "the region has allocated chunks" :
+		       ret == -ENOENT ? "no such allocator" :
+		       ret == -EINVAL ? "bad name, or region going away" :
+		       "the allocator failed to set up");
+		return ret;
+	}
+	return count;
+}
+static struct kobj_attribute cma_alloc_attr = __ATTR_RW_MODE(alloc, 0644);
+
+static struct attribute *cma_sysfs_region_attrs[] = {
+	&cma_name_attr.attr,
+	&cma_start_attr.attr,
+	&cma_size_attr.attr,
+	&cma_free_attr.attr,
+	&cma_users_attr.attr,
+	&cma_alloc_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(cma_sysfs_region);
+
+static void cma_sysfs_region_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct cma_sysfs_region, kobj));
+}
+
+static const struct kobj_type cma_sysfs_region_ktype = {
+	.release = cma_sysfs_region_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = cma_sysfs_region_groups,
+};
+
+static int cma_sysfs_region_add(struct cma_region *reg)
+{
+	struct cma_sysfs_region *sr;
+	int ret;
+
+	sr = kzalloc(sizeof(*sr), GFP_KERNEL);
+	if (!sr)
+		return -ENOMEM;
+	sr->reg = reg;
+	ret = kobject_init_and_add(&sr->kobj, &cma_sysfs_region_ktype,
+				   cma_sysfs_regions_kobj, "0x%llx",
+				   (unsigned long long)reg->start);
+	if (ret)
+		goto err_put;
+	if (reg->name) {
+		ret = sysfs_create_link(cma_sysfs_regions_kobj, &sr->kobj,
+					reg->name);
+		if (ret)
+			goto err_del;
+		sr->linked = true;
+	}
+	mutex_lock(&cma_sysfs_lock);
+	list_add_tail(&sr->list, &cma_sysfs_list);
+	mutex_unlock(&cma_sysfs_lock);
+	return 0;
+
+err_del:
+	kobject_del(&sr->kobj);
+err_put:
+	kobject_put(&sr->kobj);
+	return ret;
+}
+
+static struct cma_sysfs_region *cma_sysfs_find(struct cma_region *reg)
+{
+	struct cma_sysfs_region *sr;
+
+	lockdep_assert_held(&cma_sysfs_lock);
+	list_for_each_entry(sr, &cma_sysfs_list, list)
+		if (sr->reg == reg)
+			return sr;
+	return NULL;
+}
+
+static void cma_sysfs_region_del(struct cma_region *reg)
+{
+	struct cma_sysfs_region *sr;
+
+	mutex_lock(&cma_sysfs_lock);
+	sr = cma_sysfs_find(reg);
+	if (sr)
+		list_del(&sr->list);
+	mutex_unlock(&cma_sysfs_lock);
+	if (!sr)
+		return;
+	if (sr->linked)
+		sysfs_remove_link(cma_sysfs_regions_kobj, reg->name);
+	/* Waits for readers and writers of the region's files. */
+	kobject_del(&sr->kobj);
+	kobject_put(&sr->kobj);
+}
+
+static int cma_sysfs_watch(struct notifier_block *nb, unsigned long event,
+			   void *data)
+{
+	switch (event) {
+	case CMA_REGION_ADD:
+		return notifier_from_errno(cma_sysfs_region_add(data));
+	case CMA_REGION_DEL:
+		cma_sysfs_region_del(data);
+		return NOTIFY_OK;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block cma_sysfs_nb = {
+	.notifier_call = cma_sysfs_watch,
+};
+
+/**
+ * cma_sysfs_region_kobj() - find a region's directory
+ * @reg:	A registered region, or NULL for /sys/kernel/mm/contiguous.
+ *
+ * For the KUnit tests, which call the attributes' show and store functions
+ * as sysfs does.
+ *
+ * Context: Process context.  The caller must keep @reg registered.
+ * Return: the directory's kobject with a reference to drop with
+ * kobject_put(), or NULL if there is none.
+ */
+VISIBLE_IF_KUNIT struct kobject *cma_sysfs_region_kobj(struct cma_region *reg)
+{
+	struct cma_sysfs_region *sr;
+	struct kobject *kobj;
+
+	if (!reg)
+		return kobject_get(cma_sysfs_kobj);
+	mutex_lock(&cma_sysfs_lock);
+	sr = cma_sysfs_find(reg);
+	kobj = sr ? kobject_get(&sr->kobj) : NULL;
+	mutex_unlock(&cma_sysfs_lock);
+	return kobj;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_sysfs_region_kobj);
+
+static int __init cma_sysfs_init(void)
+{
+	int ret;
+
+	cma_sysfs_kobj = kobject_create_and_add("contiguous", mm_kobj);
+	if (!cma_sysfs_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(cma_sysfs_kobj, &cma_sysfs_top_group);
+	if (ret)
+		goto err_put;
+	cma_sysfs_regions_kobj = kobject_create_and_add("regions",
+							cma_sysfs_kobj);
+	if (!cma_sysfs_regions_kobj) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	ret = cma_regions_watch(&cma_sysfs_nb);
+	if (ret)
+		goto err_put_regions;
+	return 0;
+
+err_put_regions:
+	kobject_put(cma_sysfs_regions_kobj);
+err_put:
+	kobject_put(cma_sysfs_kobj);
+	cma_sysfs_kobj = NULL;
+	pr_err("cannot create /sys/kernel/mm/contiguous: %pe\n", ERR_PTR(ret));
+	return ret;
+}
+subsys_initcall(cma_sysfs_init);
