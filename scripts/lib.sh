@@ -26,6 +26,7 @@ DEBIAN_PACKAGES=(
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev
 	ccache cpio xz-utils rsync python3 perl git clang libclang-rt-14-dev
 	libc6-dev-armhf-cross device-tree-compiler
+	python3-sphinx python3-sphinx-rtd-theme
 )
 
 T0=$(date +%s)

@@ -146,6 +146,50 @@ kerneldoc() {
 check "kernel-doc -none -Wall on our headers and sources" kerneldoc
 stage_done
 
+stage "documentation: htmldocs and the ABI description"
+DOC_DIRS="mm admin-guide/mm"
+# htmldocs_warnings TREE OUT: builds our documentation directories from
+# scratch (-E: no saved environment, so every warning is printed again)
+# and prints its warnings with the tree's path taken off.
+htmldocs_warnings() {
+	local log
+	log="$LOGS/htmldocs-$(basename "$2").log"
+	(cd "$1" && make O="$2" SPHINXDIRS="$DOC_DIRS" SPHINXOPTS=-E \
+		htmldocs) >"$log" 2>&1 || { tail -n 20 "$log"; return 1; }
+	grep -Ei 'warning|error' "$log" | sed "s|$1/||g" | sort -u
+}
+htmldocs_clean() {
+	local ours theirs new d
+	ours=$(htmldocs_warnings "$WORK" "$BUILD/docs") || return 1
+	theirs=$(htmldocs_warnings "$PRISTINE" "$BUILD/docs-pristine") ||
+		return 1
+	new=$(comm -23 <(echo "$ours") <(echo "$theirs"))
+	[ -z "$new" ] || { echo "new warnings:"; echo "$new"; return 1; }
+	for d in mm admin-guide/mm; do
+		grep -q 'cma_alloc_for' \
+			"$BUILD/docs/Documentation/output/$d/cma_regions.html" ||
+			{ echo "$d/cma_regions.html missing or empty"; return 1; }
+	done
+	# The developer guide pulls in the kernel-doc of the interface.
+	grep -q 'id="c.cma_region_register"' \
+		"$BUILD/docs/Documentation/output/mm/cma_regions.html" ||
+		{ echo "no kernel-doc of cma_region_register()"; return 1; }
+}
+check "make htmldocs SPHINXDIRS=\"$DOC_DIRS\": our pages built, no warning the pristine tree has not" \
+	htmldocs_clean
+abi_valid() {
+	local out n
+	out=$(cd "$WORK" && perl scripts/get_abi.pl validate \
+		--dir Documentation/ABI 2>&1 | grep -i contiguous)
+	[ -z "$out" ] || { echo "$out"; return 1; }
+	n=$(cd "$WORK" && perl scripts/get_abi.pl search \
+		'^/sys/kernel/mm/contiguous/' 2>&1 | grep -c '^/sys/kernel/mm/contiguous/')
+	[ "$n" -eq 10 ] || { echo "get_abi.pl finds $n entries, not 10"; return 1; }
+}
+check "Documentation/ABI/testing/sysfs-kernel-mm-contiguous validates and describes all 10 entries" \
+	abi_valid
+stage_done
+
 # bisect_arch ARCH N PATCH on|off: builds ARCH's KUnit configuration (the
 # framework on, or off) after patch N, incrementally in the KUnit build
 # directory.  vmlinux is enough: it compiles and links everything.

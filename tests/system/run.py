@@ -389,6 +389,96 @@ def boot(arch, kernel, initrd, out, name, sc):
     return text, wall, timed_out, log
 
 
+ABI_DOC = os.path.join(HERE, "..", "..", "Documentation", "ABI", "testing",
+                       "sysfs-kernel-mm-contiguous")
+SYSFS_MODES = {"map": 0o644, "alloc": 0o644}
+
+
+def abi_files():
+    """The files the ABI document describes, relative to contiguous/."""
+    with open(ABI_DOC) as f:
+        whats = re.findall(r"^What:\s+/sys/kernel/mm/contiguous/(\S+)",
+                           f.read(), re.M)
+    return {w for w in whats if not w.endswith("/")}
+
+
+def unescape(v):
+    return re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), v)
+
+
+def check_sysfs(r, t, sc, text, reserved):
+    """/sys/kernel/mm/contiguous as init saw it, against what was asked."""
+    files = {m.group(1): int(m.group(2), 8) for m in
+             re.finditer(r"^SYS: sysfs-file (\S+) ([0-7]+)$", text, re.M)}
+    values = {m.group(1): unescape(m.group(2)) for m in
+              re.finditer(r"^SYS: sysfs-value (\S+) (.*)$", text, re.M)}
+    dirs = set(re.findall(r"^SYS: sysfs-dir regions/(\S+)$", text, re.M))
+    links = dict(re.findall(r"^SYS: sysfs-link regions/(\S+) (\S+)$", text,
+                            re.M))
+    if not r.check(f"{t} sysfs: /sys/kernel/mm/contiguous is there",
+                   "map" in files and "allocators" in files,
+                   "no map or allocators file"):
+        return
+
+    # Every file is described in the ABI document, every region has all of
+    # them, nothing is unreadable, and only map and alloc are writable.
+    abi = abi_files()
+    shapes = {re.sub(r"^regions/0x[0-9a-f]+/", "regions/<start>/", f)
+              for f in files}
+    r.check(f"{t} sysfs: every file is in the ABI document",
+            shapes <= abi, f"undocumented {sorted(shapes - abi)}")
+    for d in sorted(dirs):
+        have = {f.split("/")[-1] for f in files
+                if f.startswith(f"regions/{d}/")}
+        want = {a.split("/")[-1] for a in abi if a.startswith("regions/")}
+        r.check(f"{t} sysfs: regions/{d} has every file of the ABI",
+                have == want, f"has {sorted(have)}")
+    bad_modes = {f: oct(m) for f, m in files.items()
+                 if m != SYSFS_MODES.get(f.split("/")[-1], 0o444)}
+    r.check(f"{t} sysfs: modes 0644 for map and alloc, 0444 otherwise",
+            not bad_modes, f"{bad_modes}")
+    r.check(f"{t} sysfs: every file reads",
+            "SYS: sysfs-unreadable" not in text and
+            "SYS: sysfs-missing" not in text, "some did not")
+
+    want_map = sc["map"][1] if "map" in sc else ""
+    r.check(f"{t} sysfs: map reads the map in force",
+            values.get("map") == want_map + "\n",
+            f"reads {values.get('map')!r}")
+    r.check(f"{t} sysfs: allocators lists bf",
+            values.get("allocators") == "bf\n",
+            f"reads {values.get('allocators')!r}")
+
+    expected = sc.get("regions", [])
+    r.check(f"{t} sysfs: one directory per region reserved",
+            len(dirs) == len(expected) and len(links) == len(expected),
+            f"directories {sorted(dirs)}, links {sorted(links)}")
+    for reg in expected:
+        n = reg["name"]
+        if n not in reserved:
+            continue
+        start, size = reserved[n][0], reserved[n][1]
+        d = f"{start:#x}"
+        got = {k: values.get(f"regions/{d}/{k}") for k in
+               ("name", "start", "size", "free", "users", "alloc")}
+        want = dict(name=n, start=d, size=str(size), free=str(size),
+                    users="0", alloc=reg.get("alloc", "bf"))
+        r.check(f"{t} sysfs: regions/{d} describes {n} as reserved, "
+                f"idle and whole",
+                got == {k: v + "\n" for k, v in want.items()},
+                f"reads {got}")
+        r.check(f"{t} sysfs: regions/{n} links to {d}",
+                links.get(n) == d, f"links to {links.get(n)}")
+
+    m = re.search(r"^SYS: sysfs-writes-done (\d+) failed$", text, re.M)
+    checks = re.findall(r"^SYS: check (.*): (ok|FAIL)(?: (.*))?$", text,
+                        re.M)
+    r.check(f"{t} sysfs: init tried the writes", m and checks,
+            "no 'SYS: sysfs-writes-done'")
+    for desc, res, detail in checks:
+        r.check(f"{t} sysfs {desc}", res == "ok", detail)
+
+
 def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
     t = f"{name}:"
     r.check(f"{t} boots to init and powers off",
@@ -453,6 +543,8 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
         print(f"       {n}: {size >> 10} KiB at {start:#x} "
               f"({reg['origin']})" +
               (f", chunk {c[1] >> 10} KiB at {c[0]:#x}" if c else ""))
+
+    check_sysfs(r, t, sc, text, reserved)
 
     names = {reg["name"] for reg in expected}
     extra = sorted(set(iomem) - names)
