@@ -105,6 +105,7 @@ static ssize_t map_store(struct kobject *kobj, struct kobj_attribute *attr,
 	kfree(map);
 	return ret ?: count;
 }
+
 static struct kobj_attribute cma_map_attr = __ATTR_RW_MODE(map, 0644);
 
 static ssize_t allocators_show(struct kobject *kobj,
@@ -116,6 +117,7 @@ static ssize_t allocators_show(struct kobject *kobj,
 	buf[len++] = '\n';
 	return len;
 }
+
 static struct kobj_attribute cma_allocators_attr = __ATTR_RO(allocators);
 
 static struct attribute *cma_sysfs_top_attrs[] = {
@@ -133,6 +135,7 @@ static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", to_region(kobj)->name ?: "");
 }
+
 static struct kobj_attribute cma_name_attr = __ATTR_RO(name);
 
 static ssize_t start_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -141,6 +144,7 @@ static ssize_t start_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "0x%llx\n",
 			  (unsigned long long)to_region(kobj)->start);
 }
+
 static struct kobj_attribute cma_start_attr = __ATTR_RO(start);
 
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -148,6 +152,7 @@ static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%zu\n", to_region(kobj)->size);
 }
+
 static struct kobj_attribute cma_size_attr = __ATTR_RO(size);
 
 static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -161,6 +166,7 @@ static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
 	mutex_unlock(&reg->lock);
 	return sysfs_emit(buf, "%zu\n", free);
 }
+
 static struct kobj_attribute cma_free_attr = __ATTR_RO(free);
 
 static ssize_t users_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -174,6 +180,7 @@ static ssize_t users_show(struct kobject *kobj, struct kobj_attribute *attr,
 	mutex_unlock(&reg->lock);
 	return sysfs_emit(buf, "%u\n", users);
 }
+
 static struct kobj_attribute cma_users_attr = __ATTR_RO(users);
 
 static ssize_t alloc_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -219,6 +226,7 @@ static ssize_t alloc_store(struct kobject *kobj, struct kobj_attribute *attr,
 	}
 	return count;
 }
+
 static struct kobj_attribute cma_alloc_attr = __ATTR_RW_MODE(alloc, 0644);
 
 static struct attribute *cma_sysfs_region_attrs[] = {

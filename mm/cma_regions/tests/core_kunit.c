@@ -558,6 +558,7 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 					 "kunit-bitmap");
 	struct cma_region unreg = { .name = "kt-u", .start = KT_BASE + SZ_4M,
 				    .size = SZ_1M };
+	const char *toolong = "abcdefghijklmnopqrstuvwxyz012345";
 	int inits, cleanups;
 	struct cma_chunk *chunk;
 	void *data;
@@ -575,8 +576,7 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, ""), -EINVAL);
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit late"),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a,
-			"abcdefghijklmnopqrstuvwxyz012345"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, toolong), -EINVAL);
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-none"),
 			-ENOENT);
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(&unreg, "kunit-late"),
