@@ -26,7 +26,8 @@ DEBIAN_PACKAGES=(
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev
 	ccache cpio xz-utils rsync python3 perl git clang libclang-rt-14-dev
 	libc6-dev-armhf-cross device-tree-compiler
-	python3-sphinx python3-sphinx-rtd-theme
+	python3-sphinx python3-sphinx-rtd-theme gcc-i686-linux-gnu
+	libc6-dev-i386-cross
 )
 
 T0=$(date +%s)
@@ -142,7 +143,7 @@ print(re.search(r"kconfig=\x27\x27\x27(.*?)\x27\x27\x27", s, re.S).group(1).stri
 }
 
 KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/um.kunitconfig"
-KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/debug.kunitconfig"
+KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-x86_64.kunitconfig $ROOT/kunit/debug.kunitconfig"
 KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-arm.kunitconfig"
 
 # The bootable image of ARCH's KUnit build (also what the system tests boot).

@@ -229,17 +229,18 @@ touches_off() {
 	case $2 in arm) other=x86 ;; *) other=arm ;; esac
 	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
 		grep -v -e '^mm/cma_regions/' -e '^Documentation/' \
-			-e "^arch/$other/" | grep -q .
+			-e '^tools/' -e "^arch/$other/" | grep -q .
 }
 
 # Does patch $1 change what ARCH $2 compiles with the framework on?  Not if
-# it touches only documentation and code only the other architecture
-# builds (arch/ of the other one; the device-tree code is arm's here).
+# it touches only documentation, user-space tools and code only the other
+# architecture builds (arch/ of the other one; the device-tree code is
+# arm's here).
 touches_on() {
 	local only
 	case $2 in
-	arm) only='^arch/x86/\|^Documentation/' ;;
-	*) only='^arch/arm/\|^Documentation/\|^mm/cma_regions/of\.c$' ;;
+	arm) only='^arch/x86/\|^Documentation/\|^tools/' ;;
+	*) only='^arch/arm/\|^Documentation/\|^tools/\|^mm/cma_regions/of\.c$' ;;
 	esac
 	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
 		grep -v "$only" | grep -q .

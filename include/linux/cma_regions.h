@@ -17,6 +17,8 @@
 
 struct device;
 struct module;
+struct notifier_block;
+struct vm_area_struct;
 struct cma_allocator;
 
 /* Longest region or allocator name, without the terminating NUL. */
@@ -138,6 +140,21 @@ struct cma_info {
 	unsigned int count;
 };
 
+/**
+ * enum cma_region_event - what a region watcher is told
+ * @CMA_REGION_ADD:	The region is being registered and is not usable
+ *			yet; the watcher may refuse it with
+ *			notifier_from_errno(), which fails the registration.
+ * @CMA_REGION_DEL:	The region was unregistered and is no longer usable;
+ *			it is freed once the notifiers return.
+ *
+ * See cma_regions_watch().
+ */
+enum cma_region_event {
+	CMA_REGION_ADD,
+	CMA_REGION_DEL,
+};
+
 #ifdef CONFIG_CMA_REGIONS
 
 int __init cma_set_defaults(struct cma_region *regions, const char *map);
@@ -154,15 +171,26 @@ struct cma_chunk *cma_alloc_for(const struct device *dev, const char *type,
 				size_t size, phys_addr_t alignment);
 struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
 				 phys_addr_t alignment);
+struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
+				     size_t size, phys_addr_t alignment);
 struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 					phys_addr_t alignment);
 int cma_info_for(struct cma_info *info, const struct device *dev,
 		 const char *type);
+int cma_info_for_name(struct cma_info *info, const char *dev_name,
+		      const char *type);
 int cma_info_about(struct cma_info *info, const char *regions);
 
 struct cma_chunk *cma_chunk_get(struct cma_chunk *chunk);
 void cma_chunk_put(struct cma_chunk *chunk);
 void cma_free(struct cma_chunk *chunk);
+int cma_chunk_zero(struct cma_chunk *chunk);
+bool cma_region_has_pages(const struct cma_region *reg);
+int cma_chunk_mmap(struct cma_chunk *chunk, struct vm_area_struct *vma,
+		   unsigned long pgoff);
+
+int cma_regions_watch(struct notifier_block *nb);
+void cma_regions_unwatch(struct notifier_block *nb);
 
 #else /* !CONFIG_CMA_REGIONS */
 
@@ -224,6 +252,14 @@ static inline struct cma_chunk *cma_alloc_from(const char *regions,
 	return ERR_PTR(-ENOENT);
 }
 
+static inline struct cma_chunk *cma_alloc_for_name(const char *dev_name,
+						   const char *type,
+						   size_t size,
+						   phys_addr_t alignment)
+{
+	return ERR_PTR(-ENOENT);
+}
+
 static inline struct cma_chunk *cma_alloc_from_region(struct cma_region *reg,
 						      size_t size,
 						      phys_addr_t alignment)
@@ -233,6 +269,12 @@ static inline struct cma_chunk *cma_alloc_from_region(struct cma_region *reg,
 
 static inline int cma_info_for(struct cma_info *info, const struct device *dev,
 			       const char *type)
+{
+	return -ENOENT;
+}
+
+static inline int cma_info_for_name(struct cma_info *info,
+				    const char *dev_name, const char *type)
 {
 	return -ENOENT;
 }
@@ -252,6 +294,32 @@ static inline void cma_chunk_put(struct cma_chunk *chunk)
 }
 
 static inline void cma_free(struct cma_chunk *chunk)
+{
+}
+
+static inline int cma_chunk_zero(struct cma_chunk *chunk)
+{
+	return -ENODEV;
+}
+
+static inline bool cma_region_has_pages(const struct cma_region *reg)
+{
+	return false;
+}
+
+static inline int cma_chunk_mmap(struct cma_chunk *chunk,
+				 struct vm_area_struct *vma,
+				 unsigned long pgoff)
+{
+	return -ENODEV;
+}
+
+static inline int cma_regions_watch(struct notifier_block *nb)
+{
+	return 0;
+}
+
+static inline void cma_regions_unwatch(struct notifier_block *nb)
 {
 }
 

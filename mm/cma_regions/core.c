@@ -37,12 +37,15 @@
 #include <kunit/visibility.h>
 #include <linux/cma_regions.h>
 #include <linux/device.h>
+#include <linux/highmem.h>
+#include <linux/io.h>
 #include <linux/init.h>
 #include <linux/ioport.h>
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/memblock.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -568,6 +571,48 @@ static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
 }
 
 /**
+ * cma_alloc_for_name() - allocate contiguous memory for a device, by name
+ * @dev_name:	The device's name, as dev_name() gives it.
+ * @type:	Type of memory, or NULL for ``"common"``.
+ * @size:	Size in bytes; rounded up to whole pages.
+ * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
+ *
+ * As cma_alloc_for(), for callers that act on behalf of a device they do
+ * not hold, such as the /dev/cma interface for user space.
+ *
+ * Context: Process context; may sleep.
+ * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
+ * NULL or empty @dev_name, a zero or overflowing @size or an @alignment
+ * that is not a power of two; -ENOENT if no rule matches or none of its
+ * regions is registered; -ENOMEM if none of them has room.
+ */
+struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
+				     size_t size, phys_addr_t alignment)
+{
+	struct cma_chunk *chunk;
+	struct cma_map *map;
+	const char *list;
+	size_t len;
+	int ret;
+
+	if (!dev_name || !*dev_name || cma_check_request(&size, &alignment))
+		return ERR_PTR(-EINVAL);
+
+	map = cma_map_get_current();
+	if (!map)
+		return ERR_PTR(-ENOENT);
+	ret = cma_map_match(map->str, dev_name, type ?: CMA_DEFAULT_TYPE,
+			    &list, &len);
+	if (ret)
+		chunk = ERR_PTR(ret);
+	else
+		chunk = cma_alloc_from_list(list, len, size, alignment);
+	cma_map_put(map);
+	return chunk;
+}
+EXPORT_SYMBOL_GPL(cma_alloc_for_name);
+
+/**
  * cma_alloc_for() - allocate contiguous memory for a device
  * @dev:	The device; the map is matched against its name.
  * @type:	Type of memory, or NULL for ``"common"``.
@@ -586,26 +631,9 @@ static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
 struct cma_chunk *cma_alloc_for(const struct device *dev, const char *type,
 				size_t size, phys_addr_t alignment)
 {
-	struct cma_chunk *chunk;
-	struct cma_map *map;
-	const char *list;
-	size_t len;
-	int ret;
-
-	if (!dev || !dev_name(dev) || cma_check_request(&size, &alignment))
+	if (!dev)
 		return ERR_PTR(-EINVAL);
-
-	map = cma_map_get_current();
-	if (!map)
-		return ERR_PTR(-ENOENT);
-	ret = cma_map_match(map->str, dev_name(dev), type ?: CMA_DEFAULT_TYPE,
-			    &list, &len);
-	if (ret)
-		chunk = ERR_PTR(ret);
-	else
-		chunk = cma_alloc_from_list(list, len, size, alignment);
-	cma_map_put(map);
-	return chunk;
+	return cma_alloc_for_name(dev_name(dev), type, size, alignment);
 }
 EXPORT_SYMBOL_GPL(cma_alloc_for);
 
@@ -737,6 +765,95 @@ void cma_free(struct cma_chunk *chunk)
 }
 EXPORT_SYMBOL_GPL(cma_free);
 
+/* Does every page of [start, start + size) have a struct page? */
+static bool cma_range_has_pages(phys_addr_t start, size_t size)
+{
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + size); pfn++)
+		if (!pfn_valid(pfn))
+			return false;
+	return true;
+}
+
+/**
+ * cma_region_has_pages() - is a region's memory described by struct pages?
+ * @reg:	A region.
+ *
+ * Regions reserved from RAM are; a driver's region over device memory may
+ * not be, and cannot then back interfaces that hand out pages (dma-buf
+ * heaps).
+ *
+ * Context: Any context.
+ * Return: true if every page of @reg has a struct page.
+ */
+bool cma_region_has_pages(const struct cma_region *reg)
+{
+	return cma_range_has_pages(reg->start, reg->size);
+}
+EXPORT_SYMBOL_GPL(cma_region_has_pages);
+
+/**
+ * cma_chunk_zero() - clear a chunk's memory
+ * @chunk:	A chunk.
+ *
+ * Regions hand out memory as their last user left it; whoever gives a
+ * chunk to another trust domain (user space) clears it first.  Memory with
+ * struct pages is cleared page by page, highmem included; device memory
+ * without them is mapped for the purpose.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 on success, -ENOMEM if device memory cannot be mapped.
+ */
+int cma_chunk_zero(struct cma_chunk *chunk)
+{
+	unsigned long pfn, end = PHYS_PFN(chunk->start + chunk->size);
+	void *p;
+
+	if (!cma_range_has_pages(chunk->start, chunk->size)) {
+		p = memremap(chunk->start, chunk->size, MEMREMAP_WB);
+		if (!p)
+			return -ENOMEM;
+		memset(p, 0, chunk->size);
+		memunmap(p);
+		return 0;
+	}
+	for (pfn = PHYS_PFN(chunk->start); pfn < end; pfn++) {
+		clear_highpage(pfn_to_page(pfn));
+		cond_resched();
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cma_chunk_zero);
+
+/**
+ * cma_chunk_mmap() - map a chunk, or part of it, into user space
+ * @chunk:	A chunk; the caller keeps it alive while @vma maps it.
+ * @vma:	The mapping being set up.
+ * @pgoff:	Offset into the chunk, in pages, of the mapping's start.
+ *
+ * The mapping must lie entirely within the chunk: nobody maps a byte
+ * beyond it.  It gets @vma's page protection, cached for memory with
+ * struct pages, as a kernel mapping of the same memory is.
+ *
+ * Context: Process context, with the mm's mmap lock held for writing, as
+ * in an &file_operations.mmap handler.
+ * Return: 0 on success, -EINVAL if the mapping reaches beyond the chunk,
+ * or the error of remap_pfn_range().
+ */
+int cma_chunk_mmap(struct cma_chunk *chunk, struct vm_area_struct *vma,
+		   unsigned long pgoff)
+{
+	unsigned long pages = chunk->size >> PAGE_SHIFT;
+
+	if (pgoff >= pages || vma_pages(vma) > pages - pgoff)
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start,
+			       PHYS_PFN(chunk->start) + pgoff,
+			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+}
+EXPORT_SYMBOL_GPL(cma_chunk_mmap);
+
 /* Adds a region's numbers to @info.  Caller holds cma_regions_mutex. */
 static void __cma_info_add(struct cma_info *info, struct cma_region *reg)
 {
@@ -772,6 +889,39 @@ static int cma_info_list(struct cma_info *info, const char *list, size_t len)
 }
 
 /**
+ * cma_info_for_name() - describe the regions a device allocates from, by name
+ * @info:	Filled in on success.
+ * @dev_name:	The device's name, as dev_name() gives it.
+ * @type:	Type of memory, or NULL for ``"common"``.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 on success, -EINVAL if @info is NULL or @dev_name is NULL or
+ * empty, -ENOENT if no rule matches or none of its regions is registered.
+ */
+int cma_info_for_name(struct cma_info *info, const char *dev_name,
+		      const char *type)
+{
+	struct cma_map *map;
+	const char *list;
+	size_t len;
+	int ret;
+
+	if (!info || !dev_name || !*dev_name)
+		return -EINVAL;
+
+	map = cma_map_get_current();
+	if (!map)
+		return -ENOENT;
+	ret = cma_map_match(map->str, dev_name, type ?: CMA_DEFAULT_TYPE,
+			    &list, &len);
+	if (!ret)
+		ret = cma_info_list(info, list, len);
+	cma_map_put(map);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(cma_info_for_name);
+
+/**
  * cma_info_for() - describe the regions a device allocates from
  * @info:	Filled in on success.
  * @dev:	The device.
@@ -784,23 +934,9 @@ static int cma_info_list(struct cma_info *info, const char *list, size_t len)
 int cma_info_for(struct cma_info *info, const struct device *dev,
 		 const char *type)
 {
-	struct cma_map *map;
-	const char *list;
-	size_t len;
-	int ret;
-
-	if (!info || !dev || !dev_name(dev))
+	if (!dev)
 		return -EINVAL;
-
-	map = cma_map_get_current();
-	if (!map)
-		return -ENOENT;
-	ret = cma_map_match(map->str, dev_name(dev), type ?: CMA_DEFAULT_TYPE,
-			    &list, &len);
-	if (!ret)
-		ret = cma_info_list(info, list, len);
-	cma_map_put(map);
-	return ret;
+	return cma_info_for_name(info, dev_name(dev), type);
 }
 EXPORT_SYMBOL_GPL(cma_info_for);
 
@@ -896,10 +1032,11 @@ EXPORT_SYMBOL_IF_KUNIT(cma_allocators_print);
  * was declared with (&cma_region.alloc_name).
  *
  * Context: Process context.  Takes and releases cma_regions_mutex.
- * Return: 0 on success or if @reg already uses @name; -EINVAL if @reg is
- * NULL or not registered or @name is NULL or not a valid name; -ENOENT if
- * no allocator of that name is registered; -EBUSY while @reg has allocated
- * chunks; or the error of the new allocator's &cma_allocator.init.
+ * Return: 0 on success, also if @reg already uses @name; -EINVAL if @reg
+ * is NULL or not registered or @name is NULL or not a valid name; -ENOENT
+ * if no allocator of that name is registered; -EBUSY while @reg has
+ * allocated chunks (whatever @name is); or the error of the new
+ * allocator's &cma_allocator.init.
  */
 int cma_region_set_allocator(struct cma_region *reg, const char *name)
 {
@@ -921,13 +1058,13 @@ int cma_region_set_allocator(struct cma_region *reg, const char *name)
 		goto out;
 
 	mutex_lock(&reg->lock);
-	old = reg->alloc;
-	ret = 0;
-	if (alloc == old)
-		goto unlock;
 	/* Allocations need cma_regions_mutex: users cannot grow. */
 	ret = -EBUSY;
 	if (reg->users)
+		goto unlock;
+	old = reg->alloc;
+	ret = 0;
+	if (alloc == old)
 		goto unlock;
 
 	old_data = reg->private_data;
@@ -984,7 +1121,7 @@ int cma_regions_watch(struct notifier_block *nb)
 	mutex_unlock(&cma_regions_config_mutex);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(cma_regions_watch);
+EXPORT_SYMBOL_GPL(cma_regions_watch);
 
 /**
  * cma_regions_unwatch() - stop following regions
@@ -1005,7 +1142,7 @@ void cma_regions_unwatch(struct notifier_block *nb)
 		nb->notifier_call(nb, CMA_REGION_DEL, reg);
 	mutex_unlock(&cma_regions_config_mutex);
 }
-EXPORT_SYMBOL_IF_KUNIT(cma_regions_unwatch);
+EXPORT_SYMBOL_GPL(cma_regions_unwatch);
 
 /* Early boot: single threaded, no locking. */
 static int __init cma_early_region_check(struct cma_region *reg,

@@ -9,7 +9,6 @@
 #define _MM_CMA_REGIONS_INTERNAL_H
 
 #include <linux/cma_regions.h>
-#include <linux/notifier.h>
 #include <linux/types.h>
 
 /*
@@ -40,21 +39,6 @@ int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
 			 void *arg);
 size_t cma_allocators_print(char *buf, size_t size);
 int cma_region_set_allocator(struct cma_region *reg, const char *name);
-
-/*
- * core.c: watchers of regions coming and going (sysfs, heaps).  The
- * notifier gets the region as its data; a watcher may refuse
- * %CMA_REGION_ADD with notifier_from_errno(), which makes the registration
- * fail.  Calls are serialised, made without cma_regions_mutex held, and
- * may sleep.
- */
-enum cma_region_event {
-	CMA_REGION_ADD,		/* being registered; not usable yet */
-	CMA_REGION_DEL,		/* unregistered; no longer usable */
-};
-
-int cma_regions_watch(struct notifier_block *nb);
-void cma_regions_unwatch(struct notifier_block *nb);
 
 /*
  * core.c: where early regions and maps come from, in increasing precedence.

@@ -16,6 +16,8 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void say(const char *key, const char *val)
@@ -332,6 +334,54 @@ static void write_alloc(void)
 		closedir(d);
 }
 
+/* Runs a program of the image to completion; it must exit with 0. */
+static void run(const char *desc, const char *prog, const char *arg1,
+		const char *arg2)
+{
+	struct timespec t0, t1;
+	char detail[64];
+	int status = -1;
+	pid_t pid;
+
+	if (access(prog, X_OK))
+		return;
+	printf("SYS: run %s\n", desc);
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (!pid) {
+		execl(prog, prog, arg1, arg2, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("SYS: time %s %.2f s\n", desc,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	snprintf(detail, sizeof(detail), "exit status 0x%x", status);
+	check(desc, WIFEXITED(status) && !WEXITSTATUS(status), detail);
+}
+
+/* The user-space programs a scenario asks for with cmatest= on its command line. */
+static void user_space(void)
+{
+	const char *what = getenv("cmatest");
+
+	if (!what)
+		return;
+	if (!strcmp(what, "user")) {
+		run("cma-test spare.cma", "/bin/cma-test", "-f",
+		    "/scripts/spare.cma");
+		run("cma-test user.cma", "/bin/cma-test", "-f",
+		    "/scripts/user.cma");
+		run("cma-test32 user.cma (32-bit)", "/bin/cma-test32", "-f",
+		    "/scripts/user.cma");
+	} else if (!strcmp(what, "selftest")) {
+		run("dmabuf-heaps selftest", "/bin/dmabuf-heap", NULL, NULL);
+	}
+	printf("SYS: user-space-done %s\n", what);
+}
+
 static void mnt(const char *src, const char *dst, const char *type)
 {
 	mkdir(dst, 0755);
@@ -370,6 +420,7 @@ int main(void)
 		write_alloc();
 		printf("SYS: sysfs-writes-done %d failed\n", checks_failed);
 	}
+	user_space();
 
 	kmemleak_scan();
 

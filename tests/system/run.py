@@ -177,6 +177,36 @@ BAD_LINES = [
     r"Malformed early option 'cma\.map'",
 ]
 
+# User space: the regions of the board under the same names, from the
+# command line on both architectures, plus one waiting for an allocator
+# that never comes; cma-test scripts in tests/system/scripts/.
+USER_SPACE = dict(
+    cmdline=['cma.regions="video=8M/1M;camera=4M;common=4M:bf;'
+             'spare=1M:later"', f'cma.map="{BOARD_MAP}"', "cmatest=user"],
+    regions=[
+        dict(name="video", size=8 * M, align=1 * M, origin="boot parameters"),
+        dict(name="camera", size=4 * M, origin="boot parameters"),
+        dict(name="common", size=4 * M, origin="boot parameters"),
+        dict(name="spare", size=1 * M, origin="boot parameters", alloc="",
+             waits="later"),
+    ],
+    map=("boot parameters", BOARD_MAP),
+    user="user",
+)
+
+# The kernel's dmabuf-heaps selftest allocates 32 buffers of 1 MiB at once
+# from every heap: regions big enough for that.
+HEAPS_SELFTEST = dict(
+    cmdline=['cma.regions="big=40M;bigger=48M"', 'cma.map="*=big,bigger"',
+             "cmatest=selftest"],
+    regions=[
+        dict(name="big", size=40 * M, origin="boot parameters"),
+        dict(name="bigger", size=48 * M, origin="boot parameters"),
+    ],
+    map=("boot parameters", "*=big,bigger"),
+    user="selftest",
+)
+
 SCENARIOS = {
     "arm": [
         ("board", dict(regions=BOARD, map=("platform defaults", BOARD_MAP))),
@@ -235,6 +265,8 @@ SCENARIOS = {
             cmdline=BAD_PARAMS, regions=BOARD, lines=BAD_LINES,
             memtotal_vs="board",
             map=("platform defaults", BOARD_MAP))),
+        ("user-space", USER_SPACE),
+        ("heaps-selftest", HEAPS_SELFTEST),
     ],
     "x86_64": [
         ("parameters", extend(params_scenario(X86_FIXED, 0x1000000),
@@ -249,6 +281,8 @@ SCENARIOS = {
                               "%x" % (X86_FIXED + 0x800))
                    for ln in BAD_LINES],
             memtotal_vs="none")),
+        ("user-space", USER_SPACE),
+        ("heaps-selftest", HEAPS_SELFTEST),
     ],
 }
 
@@ -313,22 +347,66 @@ def cpio_newc(entries):
     return bytes(out)
 
 
-def build_initramfs(arch, out):
+CROSS = {"x86_64": "", "arm": "arm-linux-gnueabihf-"}
+
+
+def make(*args, **kw):
+    subprocess.run(["make", "-s", *args], check=True,
+                   stdout=subprocess.DEVNULL, **kw)
+
+
+def build_programs(arch, out, tree, kbuild):
+    """cma-test (also 32-bit on x86_64) and the dmabuf-heaps selftest,
+    static, from the patched tree; returns {path in the image: file}."""
+    progs = {}
+    cross = CROSS[arch]
+    variants = [("cma-test", cross)]
+    if arch == "x86_64":
+        # Debian's gcc-multilib and the arm cross compiler exclude each
+        # other; the i686 cross compiler does not.
+        variants.append(("cma-test32", "i686-linux-gnu-"))
+    for name, prefix in variants:
+        o = os.path.join(out, name) + "/"
+        os.makedirs(o, exist_ok=True)
+        make("-C", os.path.join(tree, "tools", "cma"), f"O={o}",
+             f"CROSS_COMPILE={prefix}", "LDFLAGS=-static")
+        progs[f"bin/{name}"] = os.path.join(o, "cma-test")
+    # The selftest against this tree's exported headers.
+    hdrs = os.path.join(out, "headers")
+    make("-C", tree, f"O={kbuild}", f"ARCH={arch}",
+         f"INSTALL_HDR_PATH={hdrs}", "headers_install")
+    o = os.path.join(out, "dmabuf-heaps") + "/"
+    os.makedirs(o, exist_ok=True)
+    make("-C", os.path.join(tree, "tools", "testing", "selftests",
+                            "dmabuf-heaps"),
+         f"OUTPUT={o}", f"CC={cross}gcc",
+         f"KHDR_INCLUDES=-isystem {hdrs}/include")
+    progs["bin/dmabuf-heap"] = os.path.join(o, "dmabuf-heap")
+    for f in sorted(os.listdir(os.path.join(HERE, "scripts"))):
+        progs[f"scripts/{f}"] = os.path.join(HERE, "scripts", f)
+    return progs
+
+
+def build_initramfs(arch, out, tree=None, kbuild=None):
     cc = {"x86_64": "gcc", "arm": "arm-linux-gnueabihf-gcc"}[arch]
     init = os.path.join(out, "init")
     subprocess.run([cc, "-static", "-O2", "-Wall", "-Wextra", "-Werror",
                     "-o", init, os.path.join(HERE, "init.c")], check=True)
-    with open(init, "rb") as f:
-        data = f.read()
+    files = [("init", init)]
+    dirs = ["dev", "proc", "sys"]
+    if tree:
+        progs = build_programs(arch, out, tree, kbuild)
+        files += sorted(progs.items())
+        dirs += ["bin", "scripts"]
+    entries = [(d, 0o040755, b"", 0, 0) for d in dirs]
+    entries.append(("dev/console", 0o020600, b"", 5, 1))
+    for name, path in files:
+        with open(path, "rb") as f:
+            mode = 0o100644 if name.startswith("scripts/") else 0o100755
+            entries.append((name, mode, f.read(), 0, 0))
     image = os.path.join(out, "initramfs.cpio")
     with open(image, "wb") as f:
-        f.write(cpio_newc([
-            ("dev", 0o040755, b"", 0, 0),
-            ("dev/console", 0o020600, b"", 5, 1),
-            ("proc", 0o040755, b"", 0, 0),
-            ("sys", 0o040755, b"", 0, 0),
-            ("init", 0o100755, data, 0, 0),
-        ]))
+        f.write(cpio_newc(entries))
     return image
 
 
@@ -537,14 +615,35 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
         r.check(f"{what} absent from the page allocator (self-test)",
                 n in pages, "no kb_pages_reserved line")
         c = chunks.get(n)
-        r.check(f"{what} hands out a chunk inside itself (self-test)",
-                c is not None and start <= c[0] and
-                c[0] + c[1] <= start + size, f"chunk {c}")
+        if reg.get("waits"):
+            r.check(f"{what} has no room until allocator {reg['waits']} "
+                    f"comes (self-test)",
+                    c is None and f"region {n}: waits for allocator "
+                    f"{reg['waits']}" in text, f"chunk {c}")
+        else:
+            r.check(f"{what} hands out a chunk inside itself (self-test)",
+                    c is not None and start <= c[0] and
+                    c[0] + c[1] <= start + size, f"chunk {c}")
         print(f"       {n}: {size >> 10} KiB at {start:#x} "
               f"({reg['origin']})" +
               (f", chunk {c[1] >> 10} KiB at {c[0]:#x}" if c else ""))
 
     check_sysfs(r, t, sc, text, reserved)
+    if sc.get("user"):
+        r.check(f"{t} user-space programs ran to the end",
+                f"SYS: user-space-done {sc['user']}" in text,
+                "no 'SYS: user-space-done'")
+        runs = re.findall(r"^SYS: run (.*)$", text, re.M)
+        want = 1 if sc["user"] == "selftest" else (
+            3 if arch == "x86_64" else 2)
+        r.check(f"{t} {want} user-space programs started",
+                len(runs) == want, f"started {runs}")
+        for desc, secs in re.findall(r"^SYS: time (.*) ([\d.]+) s$", text,
+                                     re.M):
+            print(f"       {desc}: {secs} s")
+        for m in re.finditer(r"^# Totals: (pass:\d+ fail:\d+ .*)$", text,
+                             re.M):
+            print(f"       dmabuf-heaps selftest: {m.group(1)}")
 
     names = {reg["name"] for reg in expected}
     extra = sorted(set(iomem) - names)
@@ -607,15 +706,22 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--demo", action="store_true")
+    ap.add_argument("--tree", default=os.path.join(HERE, "..", "..",
+                                                   "build", "work"),
+                    help="the patched tree, for cma-test and the selftest")
     args = ap.parse_args()
     if args.scan:
         sys.exit(1 if scan_logs(args.scan) else 0)
     if not (args.arch and args.kernel and args.out):
         ap.error("--arch, --kernel and --out are required")
 
+    args.out = os.path.abspath(args.out)
     os.makedirs(args.out, exist_ok=True)
     r = Results(args.arch)
-    initrd = build_initramfs(args.arch, args.out)
+    # The kernel's build directory: headers for the selftest.
+    kbuild = args.kernel.split("/arch/")[0]
+    initrd = build_initramfs(args.arch, args.out, os.path.abspath(args.tree),
+                             os.path.abspath(kbuild))
     scenarios = SCENARIOS[args.arch]
     if args.demo:
         scenarios = scenarios[:1]

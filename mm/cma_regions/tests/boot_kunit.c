@@ -84,6 +84,17 @@ static void kb_alloc_inside(struct kunit *test)
 		size_t free = reg->free_space;
 
 		size = min_t(size_t, reg->size, SZ_1M);
+		if (!reg->alloc) {
+			/* It waits for its allocator: no room until then. */
+			KUNIT_EXPECT_EQ(test,
+					PTR_ERR(cma_alloc_from_region(reg, size,
+								      0)),
+					-ENOMEM);
+			kunit_info(test, "region %s: waits for allocator %s\n",
+				   reg->name ?: "(private)",
+				   reg->alloc_name ?: "(any)");
+			continue;
+		}
 		if (reg->name)
 			chunk = cma_alloc_from(reg->name, size, 0);
 		else

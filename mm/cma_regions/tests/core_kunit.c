@@ -14,6 +14,7 @@
 #include <linux/cma_regions.h>
 #include <linux/device.h>
 #include <linux/mm.h>
+#include <linux/notifier.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -595,6 +596,8 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 	chunk = cma_alloc_from("kt-a", PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-late"),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-bitmap"),
 			-EBUSY);
 	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
 	KUNIT_EXPECT_PTR_EQ(test, a->private_data, data);

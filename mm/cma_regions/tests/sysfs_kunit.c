@@ -443,6 +443,9 @@ static void cma_sysfs_test_alloc_busy(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
 	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "alloc", "kunit-sb\n", 9),
 			-EBUSY);
+	/* Busy is busy, even for the allocator in force. */
+	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "alloc", "kunit-sa\n", 9),
+			-EBUSY);
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "alloc", 0644),
 			   "kunit-sa\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "users", 0444), "1\n");

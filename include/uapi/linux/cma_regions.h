@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * /dev/cma: physically contiguous memory from contiguous memory regions
+ * for user space.
+ *
+ * A program opens /dev/cma (root only by default) and allocates chunks by
+ * device (the kernel's map picks the regions, as for the device's driver)
+ * or by region names.  Each chunk gets an id, unique within the open file,
+ * and an mmap offset: mmap(2) of that offset, MAP_SHARED, maps the chunk,
+ * never more.  Chunks are cleared before user space sees them, and every
+ * chunk still held goes back to its region when the file is closed, also
+ * when the process is killed.  A mapping keeps its chunk's memory until
+ * it is unmapped, even after the chunk is freed.
+ *
+ * Every structure has the same layout for 32- and 64-bit programs.
+ * Reserved fields and flags this header does not define must be zero,
+ * or the call fails with EINVAL.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+#ifndef _UAPI_LINUX_CMA_REGIONS_H
+#define _UAPI_LINUX_CMA_REGIONS_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Longest spec, including its terminating NUL. */
+#define CMA_REGIONS_SPEC_MAX	256
+/* Longest region name, including its terminating NUL. */
+#define CMA_REGIONS_NAME_LEN	32
+
+/* What a spec names; exactly one of them. */
+#define CMA_REGIONS_BY_DEVICE	(1U << 0)	/* "device[/type]" */
+#define CMA_REGIONS_BY_NAME	(1U << 1)	/* "region[,region...]" */
+
+/**
+ * struct cma_regions_alloc - argument of %CMA_REGIONS_IOC_ALLOC
+ * @size:	In: bytes, rounded up to whole pages.  Out: bytes allocated.
+ * @alignment:	In: zero, or a power of two; at least a page is used.
+ * @flags:	In: %CMA_REGIONS_BY_DEVICE or %CMA_REGIONS_BY_NAME.
+ * @id:		Out: the chunk's id, for %CMA_REGIONS_IOC_FREE.
+ * @offset:	Out: the offset to pass to mmap(2) to map the chunk.
+ * @start:	Out: the chunk's physical address, for programs with
+ *		CAP_SYS_ADMIN (that opened the file with it, too); 0 for
+ *		the others.
+ * @reserved:	Must be zero.
+ * @spec:	In: NUL-terminated.  With %CMA_REGIONS_BY_DEVICE, a device
+ *		name and optionally '/' and a type of memory: the map picks
+ *		the regions as for that device's driver.  With
+ *		%CMA_REGIONS_BY_NAME, region names separated by commas,
+ *		tried in order.
+ * @region:	Out: NUL-terminated name of the region the chunk is from.
+ */
+struct cma_regions_alloc {
+	__u64 size;
+	__u64 alignment;
+	__u32 flags;
+	__u32 id;
+	__u64 offset;
+	__u64 start;
+	__u64 reserved[4];
+	char spec[CMA_REGIONS_SPEC_MAX];
+	char region[CMA_REGIONS_NAME_LEN];
+};
+
+/**
+ * struct cma_regions_free - argument of %CMA_REGIONS_IOC_FREE
+ * @id:		A chunk id this open file got from %CMA_REGIONS_IOC_ALLOC.
+ * @flags:	Must be zero.
+ * @reserved:	Must be zero.
+ */
+struct cma_regions_free {
+	__u32 id;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
+/**
+ * struct cma_regions_info - argument of %CMA_REGIONS_IOC_INFO
+ * @flags:	In: %CMA_REGIONS_BY_DEVICE or %CMA_REGIONS_BY_NAME.
+ * @count:	Out: number of regions the spec names that are registered.
+ * @lower_bound: Out: lowest physical address of the regions, or 0
+ *		without CAP_SYS_ADMIN (see &cma_regions_alloc.start).
+ * @upper_bound: Out: one past their highest physical address, or 0
+ *		without CAP_SYS_ADMIN.
+ * @total_size:	Out: sum of the regions' sizes, in bytes.
+ * @free_size:	Out: sum of their free space, in bytes.
+ * @reserved:	Must be zero.
+ * @spec:	In: as &cma_regions_alloc.spec.
+ */
+struct cma_regions_info {
+	__u32 flags;
+	__u32 count;
+	__u64 lower_bound;
+	__u64 upper_bound;
+	__u64 total_size;
+	__u64 free_size;
+	__u64 reserved[4];
+	char spec[CMA_REGIONS_SPEC_MAX];
+};
+
+#define CMA_REGIONS_IOC_MAGIC	0xB9
+
+/*
+ * Errors: EINVAL for a malformed argument (reserved fields or unknown
+ * flags set, a spec without its NUL or not well formed, a zero or
+ * overflowing size, an alignment that is not a power of two); ENOENT when
+ * no region matches the spec, or for an id the file does not hold; ENOMEM
+ * when the regions have no room; EFAULT for a bad pointer.
+ */
+#define CMA_REGIONS_IOC_ALLOC	_IOWR(CMA_REGIONS_IOC_MAGIC, 0x00, \
+				      struct cma_regions_alloc)
+#define CMA_REGIONS_IOC_FREE	_IOW(CMA_REGIONS_IOC_MAGIC, 0x01, \
+				     struct cma_regions_free)
+#define CMA_REGIONS_IOC_INFO	_IOWR(CMA_REGIONS_IOC_MAGIC, 0x02, \
+				      struct cma_regions_info)
+
+#endif /* _UAPI_LINUX_CMA_REGIONS_H */

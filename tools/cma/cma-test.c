@@ -1,0 +1,1119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma-test: allocate, map, check and free contiguous memory from user
+ * space, through /dev/cma and the regions' dma-buf heaps.
+ *
+ *   cma-test                 interactive (commands on stdin)
+ *   cma-test -f FILE         run the commands in FILE
+ *   cma-test -c 'CMD; CMD'   run the given commands
+ *
+ * "help" lists the commands.  In a script, any command that fails stops
+ * nothing but makes the exit status 1; a command prefixed with "! ERRNO"
+ * (for example "! ENOENT alloc nodev 4K") must fail with that errno.
+ *
+ * Copyright (C) 2026 The CMA regions developers
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/cma_regions.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+
+#define DEV_CMA		"/dev/cma"
+#define HEAP_DIR	"/dev/dma_heap"
+#define HEAP_PREFIX	"cma_regions:"
+#define SYSFS		"/sys/kernel/mm/contiguous"
+#define MAX_CHUNKS	4096
+#define MAX_ARGS	16
+
+struct chunk {
+	bool live;
+	bool heap;		/* a dma-buf; else a /dev/cma chunk */
+	int fd;			/* the dma-buf */
+	uint32_t id;		/* /dev/cma id */
+	__u64 offset;	/* mmap offset */
+	__u64 size;
+	__u64 start;		/* 0: not shown */
+	char region[64];
+	char spec[CMA_REGIONS_SPEC_MAX];
+};
+
+static struct chunk chunks[MAX_CHUNKS + 1];	/* numbered from 1 */
+static int nchunks;
+static int cma_fd = -1;
+static bool interactive;
+static const char *where = "";	/* "FILE:LINE: " for messages */
+static pid_t child_pid;
+static int snapshot_n;
+static struct { char name[256]; __u64 free; } snapshot[64];
+
+/* The one-line error of a command: "cma-test: [where]cmd: message". */
+static int __attribute__((format(printf, 2, 3)))
+fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "cma-test: %s", where);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return err ? err : EINVAL;
+}
+
+static const struct { const char *name; int err; } errnames[] = {
+	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO },
+	{ "EBADF", EBADF }, { "ENOMEM", ENOMEM }, { "EACCES", EACCES },
+	{ "EFAULT", EFAULT }, { "EBUSY", EBUSY }, { "EEXIST", EEXIST },
+	{ "ENODEV", ENODEV }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC },
+	{ "E2BIG", E2BIG }, { "ENOTTY", ENOTTY }, { "ERANGE", ERANGE },
+	{ "EOVERFLOW", EOVERFLOW },
+};
+
+static const char *errname(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i].err == err)
+			return errnames[i].name;
+	return "E?";
+}
+
+static int errnum(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (!strcmp(errnames[i].name, name))
+			return errnames[i].err;
+	return 0;
+}
+
+/*
+ * A size: a number (decimal, 0x hex or 0 octal) with an optional K, M or G
+ * suffix.  Returns 0 or EINVAL/ERANGE with a message naming @what.
+ */
+static int parse_size(const char *s, const char *what, __u64 *val)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!*s || *s == '-' || isspace((unsigned char)*s))
+		return fail(EINVAL, "%s: '%s' is not a number", what, s);
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return fail(errno == ERANGE ? ERANGE : EINVAL,
+			    "%s: '%s' is not a number%s", what, s,
+			    errno == ERANGE ? " that fits in 64 bits" : "");
+	switch (toupper((unsigned char)*end)) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	}
+	if (*end)
+		return fail(EINVAL, "%s: '%s': unexpected '%s' (suffixes are K, M and G)",
+			    what, s, end);
+	if (shift && v > (ULLONG_MAX >> shift))
+		return fail(ERANGE, "%s: '%s' does not fit in 64 bits", what, s);
+	*val = (__u64)v << shift;
+	return 0;
+}
+
+/* SIZE[/ALIGN] */
+static int parse_size_align(char *s, __u64 *size, __u64 *align)
+{
+	char *slash = strchr(s, '/');
+	int ret;
+
+	*align = 0;
+	if (slash) {
+		*slash = '\0';
+		ret = parse_size(slash + 1, "alignment", align);
+		if (ret)
+			return ret;
+	}
+	return parse_size(s, "size", size);
+}
+
+static int get_chunk(const char *s, struct chunk **c)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (!*s || *end || n < 1 || n > nchunks)
+		return fail(EINVAL, "'%s' is not a chunk number (see 'list')",
+			    s);
+	if (!chunks[n].live)
+		return fail(ENOENT, "chunk %ld was freed", n);
+	*c = &chunks[n];
+	return 0;
+}
+
+static int open_cma(void)
+{
+	if (cma_fd >= 0)
+		return 0;
+	cma_fd = open(DEV_CMA, O_RDWR | O_CLOEXEC);
+	if (cma_fd < 0)
+		return fail(errno, "open %s: %s", DEV_CMA, strerror(errno));
+	return 0;
+}
+
+static int read_sysfs(const char *file, char *buf, size_t size)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), SYSFS "/%s", file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return fail(errno, "%s: %s", path, strerror(errno));
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return fail(errno, "%s: %s", path, strerror(errno));
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+static int region_value(const char *region, const char *file, __u64 *v)
+{
+	char rel[320], buf[64];
+	int ret;
+
+	if (snprintf(rel, sizeof(rel), "regions/%s/%s", region, file) >=
+	    (int)sizeof(rel))
+		return fail(EINVAL, "'%s' is too long for a region", region);
+	ret = read_sysfs(rel, buf, sizeof(buf));
+	if (ret)
+		return ret;
+	return parse_size(buf, rel, v);
+}
+
+static void print_chunk(int n)
+{
+	struct chunk *c = &chunks[n];
+
+	printf("%d: %s %s, %llu bytes from %s", n,
+	       c->heap ? "heap" : "chunk", c->spec, c->size, c->region);
+	if (c->start)
+		printf(" at 0x%llx", c->start);
+	else
+		printf(", address hidden");
+	if (!c->heap)
+		printf(" (id %u, offset 0x%llx)", c->id, c->offset);
+	printf("\n");
+}
+
+static int new_chunk(struct chunk **c)
+{
+	if (nchunks == MAX_CHUNKS)
+		return fail(ENOSPC, "the tool holds %d chunks already",
+			    MAX_CHUNKS);
+	*c = &chunks[++nchunks];
+	memset(*c, 0, sizeof(**c));
+	(*c)->fd = -1;
+	return 0;
+}
+
+static int do_alloc(uint32_t flags, char *spec, char *size_arg)
+{
+	struct cma_regions_alloc a = { .flags = flags };
+	struct chunk *c = NULL;
+	int ret;
+
+	ret = parse_size_align(size_arg, &a.size, &a.alignment);
+	if (ret)
+		return ret;
+	if (strlen(spec) >= sizeof(a.spec))
+		return fail(EINVAL, "'%s' is longer than %zu characters",
+			    spec, sizeof(a.spec) - 1);
+	strcpy(a.spec, spec);
+	ret = open_cma();
+	if (ret)
+		return ret;
+	if (ioctl(cma_fd, CMA_REGIONS_IOC_ALLOC, &a))
+		return fail(errno, "cannot allocate %s from %s: %s (%s)",
+			    size_arg, spec, strerror(errno),
+			    errno == ENOENT ? "no such region, or no rule "
+			    "of the map for it" :
+			    errno == ENOMEM ? "no room" :
+			    errno == EINVAL ? "bad size, alignment or name" :
+			    errname(errno));
+	ret = new_chunk(&c);
+	if (ret) {
+		struct cma_regions_free f = { .id = a.id };
+
+		ioctl(cma_fd, CMA_REGIONS_IOC_FREE, &f);
+		return ret;
+	}
+	c->live = true;
+	c->id = a.id;
+	c->offset = a.offset;
+	c->size = a.size;
+	c->start = a.start;
+	snprintf(c->region, sizeof(c->region), "%s", a.region);
+	snprintf(c->spec, sizeof(c->spec), "%s", spec);
+	print_chunk(nchunks);
+	return 0;
+}
+
+static int cmd_heap(char *name, char *size_arg)
+{
+	struct dma_heap_allocation_data d = {
+		.fd_flags = O_RDWR | O_CLOEXEC,
+	};
+	char path[512];
+	struct chunk *c = NULL;
+	int fd, ret;
+
+	ret = parse_size(size_arg, "size", &d.len);
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), HEAP_DIR "/%s%s",
+		 strchr(name, ':') ? "" : HEAP_PREFIX, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno, "open %s: %s", path, strerror(errno));
+	ret = ioctl(fd, DMA_HEAP_IOCTL_ALLOC, &d);
+	ret = ret ? errno : 0;
+	close(fd);
+	if (ret)
+		return fail(ret, "cannot allocate %s from heap %s: %s", size_arg,
+			    path, strerror(ret));
+	ret = new_chunk(&c);
+	if (ret) {
+		close(d.fd);
+		return ret;
+	}
+	c->live = true;
+	c->heap = true;
+	c->fd = d.fd;
+	c->size = (d.len + 4095) & ~4095ULL;
+	snprintf(c->region, sizeof(c->region), "%s",
+		 strchr(name, ':') ? strchr(name, ':') + 1 : name);
+	snprintf(c->spec, sizeof(c->spec), "%s", name);
+	print_chunk(nchunks);
+	return 0;
+}
+
+/* Maps a chunk whole; the caller unmaps. */
+static int map_chunk(struct chunk *c, int fd, uint8_t **p)
+{
+	void *m;
+
+	m = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 c->heap ? fd : cma_fd, c->heap ? 0 : (off_t)c->offset);
+	if (m == MAP_FAILED)
+		return fail(errno, "mmap: %s", strerror(errno));
+	*p = m;
+	return 0;
+}
+
+static void sync_buf(struct chunk *c, int fd, __u64 flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	if (c->heap)
+		ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
+}
+
+/* PATTERN: 0xNN is that byte; anything else is its text, repeated. */
+static int pattern(const char *s, uint8_t *buf, size_t *len)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strncmp(s, "0x", 2) && strlen(s) <= 4) {
+		v = strtoul(s, &end, 16);
+		if (*end || end == s + 2)
+			return fail(EINVAL, "pattern '%s': bad byte", s);
+		buf[0] = v;
+		*len = 1;
+		return 0;
+	}
+	*len = strlen(s);
+	if (!*len || *len > 64)
+		return fail(EINVAL, "pattern '%s': 1 to 64 characters", s);
+	memcpy(buf, s, *len);
+	return 0;
+}
+
+static int fill_or_check(struct chunk *c, int fd, const char *pat, bool fill)
+{
+	uint8_t pbuf[64], *p = NULL;
+	size_t plen = 1, i;
+	int ret;
+
+	ret = pattern(pat, pbuf, &plen);
+	if (ret)
+		return ret;
+	ret = map_chunk(c, fd, &p);
+	if (ret)
+		return ret;
+	sync_buf(c, fd, DMA_BUF_SYNC_START |
+		 (fill ? DMA_BUF_SYNC_WRITE : DMA_BUF_SYNC_READ));
+	for (i = 0; i < c->size; i++) {
+		if (fill) {
+			p[i] = pbuf[i % plen];
+		} else if (p[i] != pbuf[i % plen]) {
+			ret = fail(EIO, "check: byte %zu is 0x%02x, not 0x%02x",
+				   i, p[i], pbuf[i % plen]);
+			break;
+		}
+	}
+	sync_buf(c, fd, DMA_BUF_SYNC_END |
+		 (fill ? DMA_BUF_SYNC_WRITE : DMA_BUF_SYNC_READ));
+	munmap(p, c->size);
+	return ret;
+}
+
+/* pass N PATTERN: another process gets the chunk's fd and checks it. */
+static int cmd_pass(struct chunk *c, const char *pat)
+{
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	int sv[2], status, fd;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return fail(errno, "socketpair: %s", strerror(errno));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return fail(errno, "fork: %s", strerror(errno));
+	if (!pid) {
+		close(sv[0]);
+		if (recvmsg(sv[1], &msg, 0) != 1 || !(cm = CMSG_FIRSTHDR(&msg)))
+			_exit(fail(EIO, "pass: nothing received"));
+		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+		if (!c->heap)
+			cma_fd = fd;
+		_exit(fill_or_check(c, fd, pat, false) ? 1 : 0);
+	}
+	close(sv[1]);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	fd = c->heap ? c->fd : cma_fd;
+	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	if (sendmsg(sv[0], &msg, 0) != 1)
+		fail(errno, "sendmsg: %s", strerror(errno));
+	close(sv[0]);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail(EIO, "pass: process %d did not read the pattern",
+			    pid);
+	printf("process %d mapped chunk and read '%s'\n", pid, pat);
+	return 0;
+}
+
+static int cmd_free(struct chunk *c)
+{
+	struct cma_regions_free f = { .id = c->id };
+
+	if (c->heap) {
+		close(c->fd);
+	} else if (ioctl(cma_fd, CMA_REGIONS_IOC_FREE, &f)) {
+		return fail(errno, "free: %s", strerror(errno));
+	}
+	c->live = false;
+	return 0;
+}
+
+static int cmd_info(char *spec, uint32_t flags)
+{
+	struct cma_regions_info i = { .flags = flags };
+	char buf[4096], rel[512], name[64], alloc[64];
+	__u64 start, size, free, users;
+	struct dirent *e;
+	DIR *d;
+	int ret;
+
+	if (spec) {
+		if (strlen(spec) >= sizeof(i.spec))
+			return fail(EINVAL, "'%s' is too long", spec);
+		strcpy(i.spec, spec);
+		ret = open_cma();
+		if (ret)
+			return ret;
+		if (ioctl(cma_fd, CMA_REGIONS_IOC_INFO, &i))
+			return fail(errno, "info %s: %s", spec,
+				    strerror(errno));
+		printf("%s: %u region%s, %llu bytes, %llu"
+		       " free", spec, i.count, i.count == 1 ? "" : "s",
+		       i.total_size, i.free_size);
+		if (i.upper_bound)
+			printf(", within 0x%llx-0x%llx\n",
+			       i.lower_bound, i.upper_bound);
+		else
+			printf(", addresses hidden\n");
+		return 0;
+	}
+	d = opendir(SYSFS "/regions");
+	if (!d)
+		return fail(errno, SYSFS "/regions: %s", strerror(errno));
+	printf("%-16s %-18s %12s %12s %6s %s\n", "region", "start", "size",
+	       "free", "users", "allocator");
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		snprintf(rel, sizeof(rel), "regions/%s/name", e->d_name);
+		if (read_sysfs(rel, name, sizeof(name)))
+			continue;
+		snprintf(rel, sizeof(rel), "regions/%s/alloc", e->d_name);
+		if (read_sysfs(rel, alloc, sizeof(alloc)) ||
+		    region_value(e->d_name, "start", &start) ||
+		    region_value(e->d_name, "size", &size) ||
+		    region_value(e->d_name, "free", &free) ||
+		    region_value(e->d_name, "users", &users))
+			continue;
+		printf("%-16s 0x%-16llx %12llu %12llu"
+		       " %6llu %s\n", *name ? name : "(private)",
+		       start, size, free, users, *alloc ? alloc : "-");
+	}
+	closedir(d);
+	if (!read_sysfs("map", buf, sizeof(buf)))
+		printf("map: %s\n", buf);
+	return 0;
+}
+
+/* Every region's free space, by name, into @snap; returns the count. */
+static int take_snapshot(void)
+{
+	struct dirent *e;
+	DIR *d = opendir(SYSFS "/regions");
+	int n = 0;
+
+	while (d && (e = readdir(d)) && n < 64) {
+		if (e->d_name[0] == '.' || e->d_type != DT_LNK)
+			continue;
+		snprintf(snapshot[n].name, sizeof(snapshot[n].name), "%s",
+			 e->d_name);
+		if (!region_value(e->d_name, "free", &snapshot[n].free))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int cmd_expect(int argc, char **argv)
+{
+	__u64 start, size, v;
+	struct chunk *c = NULL;
+	int i, ret;
+
+	if (argc == 4 && !strcmp(argv[2], "in")) {
+		ret = get_chunk(argv[1], &c);
+		if (ret)
+			return ret;
+		if (strcmp(c->region, argv[3]))
+			return fail(EIO, "chunk %s is from %s, not %s",
+				    argv[1], c->region, argv[3]);
+		if (!c->start)
+			return 0;
+		ret = region_value(argv[3], "start", &start) ||
+		      region_value(argv[3], "size", &size);
+		if (ret)
+			return EIO;
+		if (c->start < start || c->start + c->size > start + size)
+			return fail(EIO, "chunk %s at 0x%llx is outside "
+				    "%s (0x%llx, %llu bytes)",
+				    argv[1], c->start, argv[3], start, size);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[2], "hidden")) {
+		ret = get_chunk(argv[1], &c);
+		if (ret)
+			return ret;
+		return c->start ? fail(EIO, "chunk %s shows its address",
+				       argv[1]) : 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "free")) {
+		ret = parse_size(argv[3], "bytes", &v);
+		if (ret || region_value(argv[2], "free", &size))
+			return EIO;
+		return size == v ? 0 :
+		       fail(EIO, "%s has %llu bytes free, not %llu",
+			    argv[2], size, v);
+	}
+	if (argc == 4 && !strcmp(argv[1], "info") &&
+	    !strcmp(argv[3], "hidden")) {
+		struct cma_regions_info info = { .flags = CMA_REGIONS_BY_NAME };
+
+		if (strlen(argv[2]) >= sizeof(info.spec))
+			return fail(EINVAL, "'%s' is too long", argv[2]);
+		strcpy(info.spec, argv[2]);
+		ret = open_cma();
+		if (ret)
+			return ret;
+		if (ioctl(cma_fd, CMA_REGIONS_IOC_INFO, &info))
+			return fail(errno, "info %s: %s", argv[2],
+				    strerror(errno));
+		if (!info.count || info.lower_bound || info.upper_bound)
+			return fail(EIO, "info %s: %u regions within "
+				    "0x%llx-0x%llx", argv[2], info.count,
+				    info.lower_bound, info.upper_bound);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "restored")) {
+		for (i = 0; i < snapshot_n; i++) {
+			if (region_value(snapshot[i].name, "free", &v))
+				return EIO;
+			if (v != snapshot[i].free)
+				return fail(EIO, "%s has %llu bytes "
+					    "free, %llu at the snapshot",
+					    snapshot[i].name, v,
+					    snapshot[i].free);
+		}
+		return snapshot_n ? 0 : fail(EIO, "no snapshot taken");
+	}
+	return fail(EINVAL, "expect: N in REGION | N hidden | "
+		    "info REGIONS hidden | free REGION BYTES | restored");
+}
+
+static int cmd_sysfs(char *file, char *value)
+{
+	char path[512], buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (strstr(file, ".."))
+		return fail(EINVAL, "sysfs: '%s' leaves " SYSFS, file);
+	if (!value) {
+		if (read_sysfs(file, buf, sizeof(buf)))
+			return EIO;
+		printf("%s\n", buf);
+		return 0;
+	}
+	snprintf(path, sizeof(path), SYSFS "/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return fail(errno, "%s: %s", path, strerror(errno));
+	n = write(fd, value, strlen(value));
+	n = n < 0 ? errno : 0;
+	close(fd);
+	if (n)
+		return fail(n, "write '%s' to %s: %s", value, path,
+			    strerror(n));
+	return 0;
+}
+
+/* Drops CAP_SYS_ADMIN, keeping the other capabilities and the uid. */
+static int drop_sys_admin(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return fail(errno, "capget: %s", strerror(errno));
+	d[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	d[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &h, d))
+		return fail(errno, "capset: %s", strerror(errno));
+	return 0;
+}
+
+static int run_line(char *line);
+
+/* child CMD; CMD...: runs them in a process that then waits to be killed. */
+static int cmd_child(char *cmds)
+{
+	int pfd[2];
+	char ok;
+
+	if (child_pid)
+		return fail(EBUSY, "child: one is running already");
+	if (pipe(pfd))
+		return fail(errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	child_pid = fork();
+	if (child_pid < 0) {
+		child_pid = 0;
+		return fail(errno, "fork: %s", strerror(errno));
+	}
+	if (!child_pid) {
+		char *cmd, *save = NULL;
+		int bad = 0;
+
+		close(pfd[0]);
+		for (cmd = strtok_r(cmds, ";", &save); cmd;
+		     cmd = strtok_r(NULL, ";", &save))
+			bad |= run_line(cmd) != 0;
+		fflush(NULL);
+		ok = bad ? 'F' : 'K';
+		if (write(pfd[1], &ok, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &ok, 1) != 1 || ok != 'K') {
+		close(pfd[0]);
+		kill(child_pid, SIGKILL);
+		waitpid(child_pid, NULL, 0);
+		child_pid = 0;
+		return fail(EIO, "child: its commands failed");
+	}
+	close(pfd[0]);
+	printf("child %d holds its chunks\n", child_pid);
+	return 0;
+}
+
+static int cmd_kill(void)
+{
+	int status;
+
+	if (!child_pid)
+		return fail(ESRCH, "kill: no child");
+	kill(child_pid, SIGKILL);
+	waitpid(child_pid, &status, 0);
+	printf("child %d killed\n", child_pid);
+	child_pid = 0;
+	return 0;
+}
+
+/* ioctl alloc|free|info FIELD=VALUE...: any argument, for bad ones. */
+static int cmd_ioctl(int argc, char **argv)
+{
+	union {
+		struct cma_regions_alloc a;
+		struct cma_regions_free f;
+		struct cma_regions_info i;
+	} u;
+	unsigned long req;
+	int k, ret;
+
+	memset(&u, 0, sizeof(u));
+	if (argc < 2)
+		return fail(EINVAL, "ioctl alloc|free|info FIELD=VALUE...");
+	if (!strcmp(argv[1], "alloc"))
+		req = CMA_REGIONS_IOC_ALLOC;
+	else if (!strcmp(argv[1], "free"))
+		req = CMA_REGIONS_IOC_FREE;
+	else if (!strcmp(argv[1], "info"))
+		req = CMA_REGIONS_IOC_INFO;
+	else if (!strcmp(argv[1], "unknown"))	/* a number /dev/cma lacks */
+		req = _IOWR(CMA_REGIONS_IOC_MAGIC, 0x0f,
+			    struct cma_regions_free);
+	else
+		return fail(EINVAL, "ioctl: '%s' is not alloc, free, info "
+			    "or unknown", argv[1]);
+	for (k = 2; k < argc; k++) {
+		char *eq = strchr(argv[k], '=');
+		__u64 v = 0;
+		char *f = argv[k];
+
+		if (!eq)
+			return fail(EINVAL, "ioctl: '%s' is not FIELD=VALUE", f);
+		*eq++ = '\0';
+		if (strcmp(f, "spec")) {
+			ret = parse_size(eq, f, &v);
+			if (ret)
+				return ret;
+		}
+		bool is_a = req == CMA_REGIONS_IOC_ALLOC;
+		bool is_f = req == CMA_REGIONS_IOC_FREE;
+		bool is_i = req == CMA_REGIONS_IOC_INFO;
+
+		if (!strcmp(f, "spec") && !is_f)
+			snprintf(is_a ? u.a.spec : u.i.spec,
+				 CMA_REGIONS_SPEC_MAX, "%s", eq);
+		else if (!strcmp(f, "spec-unterminated") && !is_f)
+			memset(is_a ? u.a.spec : u.i.spec, 'a',
+			       CMA_REGIONS_SPEC_MAX);
+		else if (!strncmp(f, "reserved", 8) && f[8] >= '0' &&
+			 f[8] <= (is_f ? '2' : '3') && !f[9])
+			*(is_a ? &u.a.reserved[f[8] - '0'] :
+			  is_i ? &u.i.reserved[f[8] - '0'] :
+			  &u.f.reserved[f[8] - '0']) = v;
+		else if (is_a && !strcmp(f, "size"))
+			u.a.size = v;
+		else if (is_a && !strcmp(f, "alignment"))
+			u.a.alignment = v;
+		else if (is_a && !strcmp(f, "flags"))
+			u.a.flags = v;
+		else if (is_a && !strcmp(f, "start"))
+			u.a.start = v;
+		else if (is_f && !strcmp(f, "id"))
+			u.f.id = v;
+		else if (is_f && !strcmp(f, "flags"))
+			u.f.flags = v;
+		else if (is_i && !strcmp(f, "flags"))
+			u.i.flags = v;
+		else if (is_i && !strcmp(f, "count"))
+			u.i.count = v;
+		else if (is_i && !strcmp(f, "free_size"))
+			u.i.free_size = v;
+		else
+			return fail(EINVAL, "ioctl %s: no field '%s'",
+				    argv[1], f);
+	}
+	ret = open_cma();
+	if (ret)
+		return ret;
+	if (ioctl(cma_fd, req, &u))
+		return fail(errno, "ioctl %s: %s", argv[1], strerror(errno));
+	if (req == CMA_REGIONS_IOC_ALLOC) {
+		struct chunk *c = NULL;
+
+		ret = new_chunk(&c);
+		if (ret)
+			return ret;
+		c->live = true;
+		c->id = u.a.id;
+		c->offset = u.a.offset;
+		c->size = u.a.size;
+		c->start = u.a.start;
+		snprintf(c->region, sizeof(c->region), "%s", u.a.region);
+		snprintf(c->spec, sizeof(c->spec), "%s", u.a.spec);
+		print_chunk(nchunks);
+	}
+	printf("ioctl %s: done\n", argv[1]);
+	return 0;
+}
+
+/* mmap N [LENGTH [OFFSET]] [private]: a raw mapping, for bad ones. */
+static int cmd_mmap(int argc, char **argv)
+{
+	__u64 len, off;
+	bool priv = false;
+	struct chunk *c = NULL;
+	void *p;
+	int ret;
+
+	if (argc > 2 && !strcmp(argv[argc - 1], "private")) {
+		priv = true;
+		argc--;
+	}
+	if (argc < 2 || argc > 4)
+		return fail(EINVAL, "mmap N [LENGTH [OFFSET]] [private]");
+	ret = get_chunk(argv[1], &c);
+	if (ret)
+		return ret;
+	len = c->size;
+	off = c->heap ? 0 : c->offset;
+	if (argc > 2 && (ret = parse_size(argv[2], "length", &len)))
+		return ret;
+	if (argc > 3 && (ret = parse_size(argv[3], "offset", &off)))
+		return ret;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 priv ? MAP_PRIVATE : MAP_SHARED, c->heap ? c->fd : cma_fd,
+		 (off_t)off);
+	if (p == MAP_FAILED)
+		return fail(errno, "mmap: %s", strerror(errno));
+	munmap(p, len);
+	printf("mapped %llu bytes at offset 0x%llx\n", len, off);
+	return 0;
+}
+
+static void help(void)
+{
+	printf(
+"commands (SIZE: 4096, 0x1000, 64K, 4M, 1G; ALIGN: a power of two):\n"
+"  help                      this text\n"
+"  info [REGIONS]            every region (sysfs), or what REGIONS offer\n"
+"  devinfo DEV[/TYPE]        what the map offers DEV's TYPE\n"
+"  alloc DEV[/TYPE] SIZE[/ALIGN]  allocate as DEV's driver would\n"
+"  from REGIONS SIZE[/ALIGN] allocate from the first of REGIONS with room\n"
+"  heap NAME SIZE            allocate a dma-buf from heap NAME\n"
+"  list                      the chunks held\n"
+"  write N PATTERN           fill chunk N through mmap (PATTERN: text, or\n"
+"                            0xNN for a byte)\n"
+"  check N PATTERN           check chunk N holds PATTERN\n"
+"  pass N PATTERN            another process gets chunk N over a socket\n"
+"                            and checks PATTERN\n"
+"  free N                    free chunk N\n"
+"  sysfs FILE [VALUE]        read or write " SYSFS "/FILE\n"
+"  snapshot                  remember every region's free space\n"
+"  expect N in REGION | N hidden | info REGIONS hidden |\n"
+"         free REGION BYTES | restored\n"
+"  child CMD[; CMD...]       run commands in a child that then waits\n"
+"  kill                      kill the child (SIGKILL)\n"
+"  drop-admin                drop CAP_SYS_ADMIN\n"
+"  user UID                  become user UID\n"
+"  reopen                    close and open " DEV_CMA " again\n"
+"  ioctl alloc|free|info|unknown FIELD=VALUE...  raw ioctl\n"
+"  mmap N [LENGTH [OFFSET]] [private]    raw mmap\n"
+"  sleep SECONDS\n"
+"  quit\n"
+"prefix '! ERRNO' (e.g. '! ENOENT') to require a failure with that errno\n");
+}
+
+/* Runs one command; returns 0 or an errno. */
+static int run_cmd(int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	struct chunk *c = NULL;
+	__u64 v;
+	int ret, i;
+
+#define ARGS(lo, hi, usage) \
+	do { \
+		if (argc < (lo) + 1 || argc > (hi) + 1) \
+			return fail(EINVAL, "usage: %s", usage); \
+	} while (0)
+
+	if (!strcmp(cmd, "help")) {
+		help();
+		return 0;
+	}
+	if (!strcmp(cmd, "info")) {
+		ARGS(0, 1, "info [REGIONS]");
+		return cmd_info(argv[1], CMA_REGIONS_BY_NAME);
+	}
+	if (!strcmp(cmd, "devinfo")) {
+		ARGS(1, 1, "devinfo DEV[/TYPE]");
+		return cmd_info(argv[1], CMA_REGIONS_BY_DEVICE);
+	}
+	if (!strcmp(cmd, "alloc")) {
+		ARGS(2, 2, "alloc DEV[/TYPE] SIZE[/ALIGN]");
+		return do_alloc(CMA_REGIONS_BY_DEVICE, argv[1], argv[2]);
+	}
+	if (!strcmp(cmd, "from")) {
+		ARGS(2, 2, "from REGIONS SIZE[/ALIGN]");
+		return do_alloc(CMA_REGIONS_BY_NAME, argv[1], argv[2]);
+	}
+	if (!strcmp(cmd, "heap")) {
+		ARGS(2, 2, "heap NAME SIZE");
+		return cmd_heap(argv[1], argv[2]);
+	}
+	if (!strcmp(cmd, "list")) {
+		ARGS(0, 0, "list");
+		for (i = 1; i <= nchunks; i++)
+			if (chunks[i].live)
+				print_chunk(i);
+		return 0;
+	}
+	if (!strcmp(cmd, "write") || !strcmp(cmd, "check") ||
+	    !strcmp(cmd, "pass")) {
+		ARGS(2, 2, "write|check|pass N PATTERN");
+		ret = get_chunk(argv[1], &c);
+		if (ret)
+			return ret;
+		if (!strcmp(cmd, "pass"))
+			return cmd_pass(c, argv[2]);
+		return fill_or_check(c, c->fd, argv[2], cmd[0] == 'w');
+	}
+	if (!strcmp(cmd, "free")) {
+		ARGS(1, 1, "free N");
+		ret = get_chunk(argv[1], &c);
+		return ret ? ret : cmd_free(c);
+	}
+	if (!strcmp(cmd, "sysfs")) {
+		ARGS(1, 2, "sysfs FILE [VALUE]");
+		return cmd_sysfs(argv[1], argv[2]);
+	}
+	if (!strcmp(cmd, "snapshot")) {
+		ARGS(0, 0, "snapshot");
+		snapshot_n = take_snapshot();
+		printf("free space of %d regions remembered\n", snapshot_n);
+		return 0;
+	}
+	if (!strcmp(cmd, "expect"))
+		return cmd_expect(argc, argv);
+	if (!strcmp(cmd, "kill")) {
+		ARGS(0, 0, "kill");
+		return cmd_kill();
+	}
+	if (!strcmp(cmd, "drop-admin")) {
+		ARGS(0, 0, "drop-admin");
+		return drop_sys_admin();
+	}
+	if (!strcmp(cmd, "user")) {
+		ARGS(1, 1, "user UID");
+		ret = parse_size(argv[1], "uid", &v);
+		if (ret)
+			return ret;
+		if (setresgid(v, v, v) || setresuid(v, v, v))
+			return fail(errno, "user %s: %s", argv[1],
+				    strerror(errno));
+		return 0;
+	}
+	if (!strcmp(cmd, "reopen")) {
+		ARGS(0, 0, "reopen");
+		if (cma_fd >= 0)
+			close(cma_fd);
+		cma_fd = -1;
+		return open_cma();
+	}
+	if (!strcmp(cmd, "ioctl"))
+		return cmd_ioctl(argc, argv);
+	if (!strcmp(cmd, "mmap"))
+		return cmd_mmap(argc, argv);
+	if (!strcmp(cmd, "sleep")) {
+		ARGS(1, 1, "sleep SECONDS");
+		ret = parse_size(argv[1], "seconds", &v);
+		if (!ret)
+			sleep(v);
+		return ret;
+	}
+	return fail(EINVAL, "unknown command '%s' (try 'help')", cmd);
+}
+
+/*
+ * Splits @line into words (a "child" command keeps the rest of the line
+ * as one) and runs it.  Returns 0 if it did what was asked.
+ */
+static int run_line(char *line)
+{
+	char *argv[MAX_ARGS + 1], *p = line, *hash;
+	int argc = 0, want = 0, ret;
+
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	while (argc < MAX_ARGS) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		if (argc == 1 && !strcmp(argv[0], "child")) {
+			argv[argc++] = p;
+			break;
+		}
+		argv[argc++] = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	argv[argc] = NULL;
+	if (!argc)
+		return 0;
+	if (argc == MAX_ARGS && *p)
+		return fail(E2BIG, "more than %d words", MAX_ARGS);
+	if (!strcmp(argv[0], "!")) {
+		if (argc < 3 || !(want = errnum(argv[1])))
+			return fail(EINVAL, "'!' takes an errno name "
+				    "(ENOENT, EINVAL, ...) and a command");
+		memmove(argv, argv + 2, (argc - 1) * sizeof(*argv));
+		argc -= 2;
+	}
+	if (!strcmp(argv[0], "quit"))
+		return -1;
+	if (!strcmp(argv[0], "child")) {
+		ret = argc == 2 ? cmd_child(argv[1]) :
+		      fail(EINVAL, "usage: child CMD[; CMD...]");
+	} else {
+		ret = run_cmd(argc, argv);
+	}
+	if (!want)
+		return ret;
+	if (ret == want) {
+		printf("failed with %s, as expected\n", errname(want));
+		return 0;
+	}
+	return fail(EIO, "%s: %s instead of %s", argv[0],
+		    ret ? errname(ret) : "success", errname(want));
+}
+
+static int run_stream(FILE *f, const char *name)
+{
+	char line[4096], at[512];
+	int lineno = 0, bad = 0, ret;
+
+	for (;;) {
+		if (interactive) {
+			printf("cma> ");
+			fflush(stdout);
+		}
+		if (!fgets(line, sizeof(line), f))
+			break;
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (!interactive) {
+			snprintf(at, sizeof(at), "%s:%d: ", name, lineno);
+			where = at;
+		}
+		ret = run_line(line);
+		if (ret < 0)
+			break;
+		bad |= ret != 0;
+		fflush(stdout);
+	}
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	int opt, bad = 0;
+	FILE *f;
+
+	while ((opt = getopt(argc, argv, "f:c:h")) != -1) {
+		switch (opt) {
+		case 'f':
+			f = strcmp(optarg, "-") ? fopen(optarg, "r") : stdin;
+			if (!f) {
+				fprintf(stderr, "cma-test: %s: %s\n", optarg,
+					strerror(errno));
+				return 2;
+			}
+			bad |= run_stream(f, optarg);
+			break;
+		case 'c': {
+			char *cmd, *save = NULL;
+
+			where = "-c: ";
+			for (cmd = strtok_r(optarg, ";", &save); cmd;
+			     cmd = strtok_r(NULL, ";", &save)) {
+				int ret = run_line(cmd);
+
+				if (ret < 0)
+					break;
+				bad |= ret != 0;
+			}
+			break;
+		}
+		default:
+			fprintf(stderr,
+				"usage: cma-test [-f FILE | -c 'CMD; ...']\n");
+			help();
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	if (argc == 1) {
+		interactive = isatty(0);
+		bad = run_stream(stdin, "stdin");
+	}
+	if (child_pid)
+		cmd_kill();
+	return bad ? 1 : 0;
+}
