@@ -49,7 +49,8 @@ for arch in "${archs[@]}"; do
 	[ "$arch" = um ] && continue
 	stage "boot $arch in QEMU"
 	python3 "$ROOT/tests/system/run.py" --demo --arch "$arch" \
-		--kernel "$(kernel_image "$arch")" --out "$BUILD/system-$arch" ||
+		--kernel "$(kernel_image "$arch")" --tree "$WORK" \
+		--out "$BUILD/system-$arch" ||
 		failed=1
 	echo "console: $BUILD/system-$arch/*.log"
 	stage_done

@@ -327,7 +327,8 @@ system_stage() {
 	local arch=$1 out rc p f
 	stage "QEMU system scenarios on $arch"
 	out=$(python3 "$ROOT/tests/system/run.py" --arch "$arch" \
-		--kernel "$(kernel_image "$arch")" --out "$BUILD/system-$arch" 2>&1)
+		--kernel "$(kernel_image "$arch")" --tree "$WORK" \
+		--out "$BUILD/system-$arch" 2>&1)
 	rc=$?
 	echo "$out" | tee "$LOGS/system-$arch.log" | grep -v '^  ok '
 	read -r p f < <(echo "$out" |

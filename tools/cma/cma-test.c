@@ -48,6 +48,10 @@
 #define SYSFS		"/sys/kernel/mm/contiguous"
 #define MAX_CHUNKS	4096
 #define MAX_ARGS	16
+#define QUIT		1	/* run_line(): stop reading commands */
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
 
 struct chunk {
 	bool live;
@@ -70,9 +74,11 @@ static pid_t child_pid;
 static int snapshot_n;
 static struct { char name[256]; __u64 free; } snapshot[64];
 
-/* The one-line error of a command: "cma-test: [where]cmd: message". */
-static int __attribute__((format(printf, 2, 3)))
-fail(int err, const char *fmt, ...)
+/*
+ * The one-line error of a command: "cma-test: [where]cmd: message".  Takes
+ * an errno, returns it negated.
+ */
+static int __printf(2, 3) fail(int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -81,7 +87,7 @@ fail(int err, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	return err ? err : EINVAL;
+	return -(err ? err : EINVAL);
 }
 
 static const struct { const char *name; int err; } errnames[] = {
@@ -97,7 +103,7 @@ static const char *errname(int err)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(errnames); i++)
 		if (errnames[i].err == err)
 			return errnames[i].name;
 	return "E?";
@@ -107,7 +113,7 @@ static int errnum(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(errnames); i++)
 		if (!strcmp(errnames[i].name, name))
 			return errnames[i].err;
 	return 0;
@@ -131,10 +137,13 @@ static int parse_size(const char *s, const char *what, __u64 *val)
 		return fail(errno == ERANGE ? ERANGE : EINVAL,
 			    "%s: '%s' is not a number%s", what, s,
 			    errno == ERANGE ? " that fits in 64 bits" : "");
-	switch (toupper((unsigned char)*end)) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
+	if (*end) {
+		const char *units = "KMG", *u = strchr(units, toupper(*end));
+
+		if (u) {
+			shift = 10 * (u - units + 1);
+			end++;
+		}
 	}
 	if (*end)
 		return fail(EINVAL, "%s: '%s': unexpected '%s' (suffixes are K, M and G)",
@@ -257,15 +266,14 @@ static int do_alloc(uint32_t flags, char *spec, char *size_arg)
 	if (strlen(spec) >= sizeof(a.spec))
 		return fail(EINVAL, "'%s' is longer than %zu characters",
 			    spec, sizeof(a.spec) - 1);
-	strcpy(a.spec, spec);
+	memcpy(a.spec, spec, strlen(spec) + 1);
 	ret = open_cma();
 	if (ret)
 		return ret;
 	if (ioctl(cma_fd, CMA_REGIONS_IOC_ALLOC, &a))
 		return fail(errno, "cannot allocate %s from %s: %s (%s)",
 			    size_arg, spec, strerror(errno),
-			    errno == ENOENT ? "no such region, or no rule "
-			    "of the map for it" :
+			    errno == ENOENT ? "no such region, or no rule of the map for it" :
 			    errno == ENOMEM ? "no room" :
 			    errno == EINVAL ? "bad size, alignment or name" :
 			    errname(errno));
@@ -348,7 +356,7 @@ static void sync_buf(struct chunk *c, int fd, __u64 flags)
 }
 
 /* PATTERN: 0xNN is that byte; anything else is its text, repeated. */
-static int pattern(const char *s, uint8_t *buf, size_t *len)
+static int parse_pattern(const char *s, uint8_t *buf, size_t *len)
 {
 	char *end;
 	unsigned long v;
@@ -374,7 +382,7 @@ static int fill_or_check(struct chunk *c, int fd, const char *pat, bool fill)
 	size_t plen = 1, i;
 	int ret;
 
-	ret = pattern(pat, pbuf, &plen);
+	ret = parse_pattern(pat, pbuf, &plen);
 	if (ret)
 		return ret;
 	ret = map_chunk(c, fd, &p);
@@ -397,8 +405,26 @@ static int fill_or_check(struct chunk *c, int fd, const char *pat, bool fill)
 	return ret;
 }
 
-/* pass N PATTERN: another process gets the chunk's fd and checks it. */
-static int cmd_pass(struct chunk *c, const char *pat)
+/* Receives one file descriptor over @sock; returns it or -1. */
+static int recv_fd(int sock)
+{
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 }, byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *cm;
+	int fd;
+
+	cm = recvmsg(sock, &msg, 0) == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	return fd;
+}
+
+static int send_fd(int sock, int fd)
 {
 	char ctl[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 0;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
@@ -407,38 +433,62 @@ static int cmd_pass(struct chunk *c, const char *pat)
 		.msg_control = ctl, .msg_controllen = sizeof(ctl),
 	};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	int sv[2], status, fd;
-	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+/*
+ * pass N PATTERN: another process gets the chunk's file and checks the
+ * pattern through its own mapping.  It closes the copy fork() gave it and
+ * receives the file over a UNIX socket (SCM_RIGHTS), or, in a kernel
+ * without networking, takes it with pidfd_getfd(2).
+ */
+static int cmd_pass(struct chunk *c, const char *pat)
+{
+	int fd = c->heap ? c->fd : cma_fd, sv[2] = { -1, -1 }, status, pidfd;
+	bool sock = !socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	pid_t pid, parent = getpid();
+
+	if (!sock && errno != EAFNOSUPPORT)
 		return fail(errno, "socketpair: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return fail(errno, "fork: %s", strerror(errno));
 	if (!pid) {
-		close(sv[0]);
-		if (recvmsg(sv[1], &msg, 0) != 1 || !(cm = CMSG_FIRSTHDR(&msg)))
-			_exit(fail(EIO, "pass: nothing received"));
-		memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+		close(fd);
+		if (sock) {
+			close(sv[0]);
+			fd = recv_fd(sv[1]);
+		} else {
+			pidfd = syscall(SYS_pidfd_open, parent, 0);
+			fd = pidfd < 0 ? -1 :
+			     syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+		}
+		if (fd < 0)
+			_exit(fail(EIO, "pass: no file received: %s",
+				   strerror(errno)) ? 1 : 0);
 		if (!c->heap)
 			cma_fd = fd;
 		_exit(fill_or_check(c, fd, pat, false) ? 1 : 0);
 	}
-	close(sv[1]);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	fd = c->heap ? c->fd : cma_fd;
-	memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
-	if (sendmsg(sv[0], &msg, 0) != 1)
-		fail(errno, "sendmsg: %s", strerror(errno));
-	close(sv[0]);
+	if (sock) {
+		close(sv[1]);
+		if (send_fd(sv[0], fd))
+			fail(errno, "sendmsg: %s", strerror(errno));
+		close(sv[0]);
+	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		return fail(EIO, "pass: process %d did not read the pattern",
 			    pid);
-	printf("process %d mapped chunk and read '%s'\n", pid, pat);
+	printf("process %d got the %s by %s, mapped it and read '%s'\n", pid,
+	       c->heap ? "dma-buf" : "/dev/cma file",
+	       sock ? "SCM_RIGHTS" : "pidfd_getfd", pat);
 	return 0;
 }
 
@@ -446,11 +496,10 @@ static int cmd_free(struct chunk *c)
 {
 	struct cma_regions_free f = { .id = c->id };
 
-	if (c->heap) {
+	if (c->heap)
 		close(c->fd);
-	} else if (ioctl(cma_fd, CMA_REGIONS_IOC_FREE, &f)) {
+	else if (ioctl(cma_fd, CMA_REGIONS_IOC_FREE, &f))
 		return fail(errno, "free: %s", strerror(errno));
-	}
 	c->live = false;
 	return 0;
 }
@@ -467,16 +516,16 @@ static int cmd_info(char *spec, uint32_t flags)
 	if (spec) {
 		if (strlen(spec) >= sizeof(i.spec))
 			return fail(EINVAL, "'%s' is too long", spec);
-		strcpy(i.spec, spec);
+		memcpy(i.spec, spec, strlen(spec) + 1);
 		ret = open_cma();
 		if (ret)
 			return ret;
 		if (ioctl(cma_fd, CMA_REGIONS_IOC_INFO, &i))
 			return fail(errno, "info %s: %s", spec,
 				    strerror(errno));
-		printf("%s: %u region%s, %llu bytes, %llu"
-		       " free", spec, i.count, i.count == 1 ? "" : "s",
-		       i.total_size, i.free_size);
+		printf("%s: %u region%s, %llu bytes, %llu free", spec,
+		       i.count, i.count == 1 ? "" : "s", i.total_size,
+		       i.free_size);
 		if (i.upper_bound)
 			printf(", within 0x%llx-0x%llx\n",
 			       i.lower_bound, i.upper_bound);
@@ -502,8 +551,7 @@ static int cmd_info(char *spec, uint32_t flags)
 		    region_value(e->d_name, "free", &free) ||
 		    region_value(e->d_name, "users", &users))
 			continue;
-		printf("%-16s 0x%-16llx %12llu %12llu"
-		       " %6llu %s\n", *name ? name : "(private)",
+		printf("%-16s 0x%-16llx %12llu %12llu %6llu %s\n", *name ? name : "(private)",
 		       start, size, free, users, *alloc ? alloc : "-");
 	}
 	closedir(d);
@@ -550,10 +598,9 @@ static int cmd_expect(int argc, char **argv)
 		ret = region_value(argv[3], "start", &start) ||
 		      region_value(argv[3], "size", &size);
 		if (ret)
-			return EIO;
+			return -EIO;
 		if (c->start < start || c->start + c->size > start + size)
-			return fail(EIO, "chunk %s at 0x%llx is outside "
-				    "%s (0x%llx, %llu bytes)",
+			return fail(EIO, "chunk %s at 0x%llx is outside %s (0x%llx, %llu bytes)",
 				    argv[1], c->start, argv[3], start, size);
 		return 0;
 	}
@@ -567,7 +614,7 @@ static int cmd_expect(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "free")) {
 		ret = parse_size(argv[3], "bytes", &v);
 		if (ret || region_value(argv[2], "free", &size))
-			return EIO;
+			return -EIO;
 		return size == v ? 0 :
 		       fail(EIO, "%s has %llu bytes free, not %llu",
 			    argv[2], size, v);
@@ -578,7 +625,7 @@ static int cmd_expect(int argc, char **argv)
 
 		if (strlen(argv[2]) >= sizeof(info.spec))
 			return fail(EINVAL, "'%s' is too long", argv[2]);
-		strcpy(info.spec, argv[2]);
+		memcpy(info.spec, argv[2], strlen(argv[2]) + 1);
 		ret = open_cma();
 		if (ret)
 			return ret;
@@ -586,25 +633,23 @@ static int cmd_expect(int argc, char **argv)
 			return fail(errno, "info %s: %s", argv[2],
 				    strerror(errno));
 		if (!info.count || info.lower_bound || info.upper_bound)
-			return fail(EIO, "info %s: %u regions within "
-				    "0x%llx-0x%llx", argv[2], info.count,
-				    info.lower_bound, info.upper_bound);
+			return fail(EIO, "info %s: %u regions within 0x%llx-0x%llx",
+				    argv[2], info.count, info.lower_bound,
+				    info.upper_bound);
 		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[1], "restored")) {
 		for (i = 0; i < snapshot_n; i++) {
 			if (region_value(snapshot[i].name, "free", &v))
-				return EIO;
+				return -EIO;
 			if (v != snapshot[i].free)
-				return fail(EIO, "%s has %llu bytes "
-					    "free, %llu at the snapshot",
+				return fail(EIO, "%s has %llu bytes free, %llu at the snapshot",
 					    snapshot[i].name, v,
 					    snapshot[i].free);
 		}
 		return snapshot_n ? 0 : fail(EIO, "no snapshot taken");
 	}
-	return fail(EINVAL, "expect: N in REGION | N hidden | "
-		    "info REGIONS hidden | free REGION BYTES | restored");
+	return fail(EINVAL, "expect: not a form 'help' lists");
 }
 
 static int cmd_sysfs(char *file, char *value)
@@ -617,7 +662,7 @@ static int cmd_sysfs(char *file, char *value)
 		return fail(EINVAL, "sysfs: '%s' leaves " SYSFS, file);
 	if (!value) {
 		if (read_sysfs(file, buf, sizeof(buf)))
-			return EIO;
+			return -EIO;
 		printf("%s\n", buf);
 		return 0;
 	}
@@ -734,8 +779,7 @@ static int cmd_ioctl(int argc, char **argv)
 		req = _IOWR(CMA_REGIONS_IOC_MAGIC, 0x0f,
 			    struct cma_regions_free);
 	else
-		return fail(EINVAL, "ioctl: '%s' is not alloc, free, info "
-			    "or unknown", argv[1]);
+		return fail(EINVAL, "ioctl: '%s' is not alloc, free, info or unknown", argv[1]);
 	for (k = 2; k < argc; k++) {
 		char *eq = strchr(argv[k], '=');
 		__u64 v = 0;
@@ -830,9 +874,10 @@ static int cmd_mmap(int argc, char **argv)
 		return ret;
 	len = c->size;
 	off = c->heap ? 0 : c->offset;
-	if (argc > 2 && (ret = parse_size(argv[2], "length", &len)))
-		return ret;
-	if (argc > 3 && (ret = parse_size(argv[3], "offset", &off)))
+	ret = argc > 2 ? parse_size(argv[2], "length", &len) : 0;
+	if (!ret && argc > 3)
+		ret = parse_size(argv[3], "offset", &off);
+	if (ret)
 		return ret;
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		 priv ? MAP_PRIVATE : MAP_SHARED, c->heap ? c->fd : cma_fd,
@@ -844,40 +889,55 @@ static int cmd_mmap(int argc, char **argv)
 	return 0;
 }
 
-static void help(void)
+static const char *const usage_text[] = {
+	"commands (SIZE: 4096, 0x1000, 64K, 4M, 1G; ALIGN: a power of two):",
+	"  help                      this text",
+	"  info [REGIONS]            every region (sysfs), or what REGIONS offer",
+	"  devinfo DEV[/TYPE]        what the map offers DEV's TYPE",
+	"  alloc DEV[/TYPE] SIZE[/ALIGN]  allocate as DEV's driver would",
+	"  from REGIONS SIZE[/ALIGN] allocate from the first of REGIONS with room",
+	"  heap NAME SIZE            allocate a dma-buf from heap NAME",
+	"  list                      the chunks held",
+	"  write N PATTERN           fill chunk N through mmap (PATTERN: text, or",
+	"                            0xNN for a byte)",
+	"  check N PATTERN           check chunk N holds PATTERN",
+	"  pass N PATTERN            another process gets chunk N over a socket",
+	"                            and checks PATTERN",
+	"  free N                    free chunk N",
+	"  sysfs FILE [VALUE]        read or write " SYSFS "/FILE",
+	"  snapshot                  remember every region's free space",
+	"  expect N in REGION | N hidden | info REGIONS hidden |",
+	"         free REGION BYTES | restored",
+	"  child CMD[; CMD...]       run commands in a child that then waits",
+	"  kill                      kill the child (SIGKILL)",
+	"  drop-admin                drop CAP_SYS_ADMIN",
+	"  user UID                  become user UID",
+	"  reopen                    close and open " DEV_CMA " again",
+	"  ioctl alloc|free|info|unknown FIELD=VALUE...  raw ioctl",
+	"  mmap N [LENGTH [OFFSET]] [private]    raw mmap",
+	"  sleep SECONDS",
+	"  quit",
+	"prefix '! ERRNO' (e.g. '! ENOENT') to require a failure with that errno",
+};
+
+static void usage(void)
 {
-	printf(
-"commands (SIZE: 4096, 0x1000, 64K, 4M, 1G; ALIGN: a power of two):\n"
-"  help                      this text\n"
-"  info [REGIONS]            every region (sysfs), or what REGIONS offer\n"
-"  devinfo DEV[/TYPE]        what the map offers DEV's TYPE\n"
-"  alloc DEV[/TYPE] SIZE[/ALIGN]  allocate as DEV's driver would\n"
-"  from REGIONS SIZE[/ALIGN] allocate from the first of REGIONS with room\n"
-"  heap NAME SIZE            allocate a dma-buf from heap NAME\n"
-"  list                      the chunks held\n"
-"  write N PATTERN           fill chunk N through mmap (PATTERN: text, or\n"
-"                            0xNN for a byte)\n"
-"  check N PATTERN           check chunk N holds PATTERN\n"
-"  pass N PATTERN            another process gets chunk N over a socket\n"
-"                            and checks PATTERN\n"
-"  free N                    free chunk N\n"
-"  sysfs FILE [VALUE]        read or write " SYSFS "/FILE\n"
-"  snapshot                  remember every region's free space\n"
-"  expect N in REGION | N hidden | info REGIONS hidden |\n"
-"         free REGION BYTES | restored\n"
-"  child CMD[; CMD...]       run commands in a child that then waits\n"
-"  kill                      kill the child (SIGKILL)\n"
-"  drop-admin                drop CAP_SYS_ADMIN\n"
-"  user UID                  become user UID\n"
-"  reopen                    close and open " DEV_CMA " again\n"
-"  ioctl alloc|free|info|unknown FIELD=VALUE...  raw ioctl\n"
-"  mmap N [LENGTH [OFFSET]] [private]    raw mmap\n"
-"  sleep SECONDS\n"
-"  quit\n"
-"prefix '! ERRNO' (e.g. '! ENOENT') to require a failure with that errno\n");
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(usage_text); i++)
+		puts(usage_text[i]);
 }
 
-/* Runs one command; returns 0 or an errno. */
+/* Does a command have @lo to @hi arguments?  Says how to use it if not. */
+static bool bad_args(int argc, int lo, int hi, const char *use)
+{
+	if (argc >= lo + 1 && argc <= hi + 1)
+		return false;
+	fail(EINVAL, "usage: %s", use);
+	return true;
+}
+
+/* Runs one command; returns 0 or a negative errno. */
 static int run_cmd(int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -885,38 +945,38 @@ static int run_cmd(int argc, char **argv)
 	__u64 v;
 	int ret, i;
 
-#define ARGS(lo, hi, usage) \
-	do { \
-		if (argc < (lo) + 1 || argc > (hi) + 1) \
-			return fail(EINVAL, "usage: %s", usage); \
-	} while (0)
-
 	if (!strcmp(cmd, "help")) {
-		help();
+		usage();
 		return 0;
 	}
 	if (!strcmp(cmd, "info")) {
-		ARGS(0, 1, "info [REGIONS]");
+		if (bad_args(argc, 0, 1, "info [REGIONS]"))
+			return -EINVAL;
 		return cmd_info(argv[1], CMA_REGIONS_BY_NAME);
 	}
 	if (!strcmp(cmd, "devinfo")) {
-		ARGS(1, 1, "devinfo DEV[/TYPE]");
+		if (bad_args(argc, 1, 1, "devinfo DEV[/TYPE]"))
+			return -EINVAL;
 		return cmd_info(argv[1], CMA_REGIONS_BY_DEVICE);
 	}
 	if (!strcmp(cmd, "alloc")) {
-		ARGS(2, 2, "alloc DEV[/TYPE] SIZE[/ALIGN]");
+		if (bad_args(argc, 2, 2, "alloc DEV[/TYPE] SIZE[/ALIGN]"))
+			return -EINVAL;
 		return do_alloc(CMA_REGIONS_BY_DEVICE, argv[1], argv[2]);
 	}
 	if (!strcmp(cmd, "from")) {
-		ARGS(2, 2, "from REGIONS SIZE[/ALIGN]");
+		if (bad_args(argc, 2, 2, "from REGIONS SIZE[/ALIGN]"))
+			return -EINVAL;
 		return do_alloc(CMA_REGIONS_BY_NAME, argv[1], argv[2]);
 	}
 	if (!strcmp(cmd, "heap")) {
-		ARGS(2, 2, "heap NAME SIZE");
+		if (bad_args(argc, 2, 2, "heap NAME SIZE"))
+			return -EINVAL;
 		return cmd_heap(argv[1], argv[2]);
 	}
 	if (!strcmp(cmd, "list")) {
-		ARGS(0, 0, "list");
+		if (bad_args(argc, 0, 0, "list"))
+			return -EINVAL;
 		for (i = 1; i <= nchunks; i++)
 			if (chunks[i].live)
 				print_chunk(i);
@@ -924,7 +984,8 @@ static int run_cmd(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "write") || !strcmp(cmd, "check") ||
 	    !strcmp(cmd, "pass")) {
-		ARGS(2, 2, "write|check|pass N PATTERN");
+		if (bad_args(argc, 2, 2, "write|check|pass N PATTERN"))
+			return -EINVAL;
 		ret = get_chunk(argv[1], &c);
 		if (ret)
 			return ret;
@@ -933,16 +994,19 @@ static int run_cmd(int argc, char **argv)
 		return fill_or_check(c, c->fd, argv[2], cmd[0] == 'w');
 	}
 	if (!strcmp(cmd, "free")) {
-		ARGS(1, 1, "free N");
+		if (bad_args(argc, 1, 1, "free N"))
+			return -EINVAL;
 		ret = get_chunk(argv[1], &c);
 		return ret ? ret : cmd_free(c);
 	}
 	if (!strcmp(cmd, "sysfs")) {
-		ARGS(1, 2, "sysfs FILE [VALUE]");
+		if (bad_args(argc, 1, 2, "sysfs FILE [VALUE]"))
+			return -EINVAL;
 		return cmd_sysfs(argv[1], argv[2]);
 	}
 	if (!strcmp(cmd, "snapshot")) {
-		ARGS(0, 0, "snapshot");
+		if (bad_args(argc, 0, 0, "snapshot"))
+			return -EINVAL;
 		snapshot_n = take_snapshot();
 		printf("free space of %d regions remembered\n", snapshot_n);
 		return 0;
@@ -950,15 +1014,18 @@ static int run_cmd(int argc, char **argv)
 	if (!strcmp(cmd, "expect"))
 		return cmd_expect(argc, argv);
 	if (!strcmp(cmd, "kill")) {
-		ARGS(0, 0, "kill");
+		if (bad_args(argc, 0, 0, "kill"))
+			return -EINVAL;
 		return cmd_kill();
 	}
 	if (!strcmp(cmd, "drop-admin")) {
-		ARGS(0, 0, "drop-admin");
+		if (bad_args(argc, 0, 0, "drop-admin"))
+			return -EINVAL;
 		return drop_sys_admin();
 	}
 	if (!strcmp(cmd, "user")) {
-		ARGS(1, 1, "user UID");
+		if (bad_args(argc, 1, 1, "user UID"))
+			return -EINVAL;
 		ret = parse_size(argv[1], "uid", &v);
 		if (ret)
 			return ret;
@@ -968,7 +1035,8 @@ static int run_cmd(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "reopen")) {
-		ARGS(0, 0, "reopen");
+		if (bad_args(argc, 0, 0, "reopen"))
+			return -EINVAL;
 		if (cma_fd >= 0)
 			close(cma_fd);
 		cma_fd = -1;
@@ -979,7 +1047,8 @@ static int run_cmd(int argc, char **argv)
 	if (!strcmp(cmd, "mmap"))
 		return cmd_mmap(argc, argv);
 	if (!strcmp(cmd, "sleep")) {
-		ARGS(1, 1, "sleep SECONDS");
+		if (bad_args(argc, 1, 1, "sleep SECONDS"))
+			return -EINVAL;
 		ret = parse_size(argv[1], "seconds", &v);
 		if (!ret)
 			sleep(v);
@@ -990,7 +1059,8 @@ static int run_cmd(int argc, char **argv)
 
 /*
  * Splits @line into words (a "child" command keeps the rest of the line
- * as one) and runs it.  Returns 0 if it did what was asked.
+ * as one) and runs it.  Returns 0 if it did what was asked, QUIT, or a
+ * negative errno.
  */
 static int run_line(char *line)
 {
@@ -1021,14 +1091,14 @@ static int run_line(char *line)
 	if (argc == MAX_ARGS && *p)
 		return fail(E2BIG, "more than %d words", MAX_ARGS);
 	if (!strcmp(argv[0], "!")) {
-		if (argc < 3 || !(want = errnum(argv[1])))
-			return fail(EINVAL, "'!' takes an errno name "
-				    "(ENOENT, EINVAL, ...) and a command");
+		want = argc < 3 ? 0 : errnum(argv[1]);
+		if (!want)
+			return fail(EINVAL, "'!' takes an errno name (ENOENT, ...) and a command");
 		memmove(argv, argv + 2, (argc - 1) * sizeof(*argv));
 		argc -= 2;
 	}
 	if (!strcmp(argv[0], "quit"))
-		return -1;
+		return QUIT;
 	if (!strcmp(argv[0], "child")) {
 		ret = argc == 2 ? cmd_child(argv[1]) :
 		      fail(EINVAL, "usage: child CMD[; CMD...]");
@@ -1037,12 +1107,12 @@ static int run_line(char *line)
 	}
 	if (!want)
 		return ret;
-	if (ret == want) {
+	if (ret == -want) {
 		printf("failed with %s, as expected\n", errname(want));
 		return 0;
 	}
 	return fail(EIO, "%s: %s instead of %s", argv[0],
-		    ret ? errname(ret) : "success", errname(want));
+		    ret ? errname(-ret) : "success", errname(want));
 }
 
 static int run_stream(FILE *f, const char *name)
@@ -1064,7 +1134,7 @@ static int run_stream(FILE *f, const char *name)
 			where = at;
 		}
 		ret = run_line(line);
-		if (ret < 0)
+		if (ret == QUIT)
 			break;
 		bad |= ret != 0;
 		fflush(stdout);
@@ -1096,7 +1166,7 @@ int main(int argc, char **argv)
 			     cmd = strtok_r(NULL, ";", &save)) {
 				int ret = run_line(cmd);
 
-				if (ret < 0)
+				if (ret == QUIT)
 					break;
 				bad |= ret != 0;
 			}
@@ -1105,7 +1175,7 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 				"usage: cma-test [-f FILE | -c 'CMD; ...']\n");
-			help();
+			usage();
 			return opt == 'h' ? 0 : 2;
 		}
 	}

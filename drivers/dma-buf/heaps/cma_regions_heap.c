@@ -53,7 +53,7 @@
 struct cmar_heap {
 	struct list_head list;
 	struct dma_heap *heap;
-	struct mutex lock;
+	struct mutex lock;		/* guards reg */
 	struct cma_region *reg;
 	char name[sizeof(CMAR_HEAP_PREFIX) + CMA_REGIONS_NAME_MAX];
 };
@@ -71,7 +71,7 @@ static LIST_HEAD(cmar_heaps);
  */
 struct cmar_buffer {
 	struct cma_chunk *chunk;
-	struct mutex lock;
+	struct mutex lock;		/* guards the three below */
 	struct list_head attachments;
 	int vmap_cnt;
 	void *vaddr;

@@ -13,6 +13,7 @@
 
 #include <kunit/test.h>
 #include <linux/cma_regions.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 
@@ -69,6 +70,30 @@ static void kb_pages_reserved(struct kunit *test)
 	}
 }
 
+/* Dirties the first and last page of @chunk; cma_chunk_zero() clears them. */
+static void kb_check_zero(struct kunit *test, struct cma_chunk *chunk)
+{
+	struct page *first = pfn_to_page(PHYS_PFN(chunk->start));
+	struct page *last = pfn_to_page(PHYS_PFN(chunk->start + chunk->size) -
+					1);
+	struct page *pages[] = { first, last };
+	unsigned int i;
+	u8 *p;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		p = kmap_local_page(pages[i]);
+		memset(p, 0xa5, PAGE_SIZE);
+		kunmap_local(p);
+	}
+	KUNIT_ASSERT_EQ(test, cma_chunk_zero(chunk), 0);
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		p = kmap_local_page(pages[i]);
+		KUNIT_EXPECT_TRUE_MSG(test, !memchr_inv(p, 0, PAGE_SIZE),
+				      "page %u of 2 not cleared", i + 1);
+		kunmap_local(p);
+	}
+}
+
 /* A chunk from every region lies inside it and its space comes back. */
 static void kb_alloc_inside(struct kunit *test)
 {
@@ -117,6 +142,7 @@ static void kb_alloc_inside(struct kunit *test)
 		kunit_info(test, "region %s: chunk %pa size %zu KiB\n",
 			   reg->name ?: "(private)", &chunk->start,
 			   chunk->size >> 10);
+		kb_check_zero(test, chunk);
 		cma_free(chunk);
 		KUNIT_EXPECT_EQ(test, reg->free_space, free);
 	}

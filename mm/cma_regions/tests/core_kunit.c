@@ -527,6 +527,45 @@ static void cma_regions_test_allocator_invalid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&dup), -ENOENT);
 }
 
+/* By name, as /dev/cma asks: the same map, no struct device needed. */
+static void cma_regions_test_alloc_for_name(struct kunit *test)
+{
+	struct cma_region *a = kt_region(test, "kt-a", 0, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_region *b = kt_region(test, "kt-b", SZ_16M, SZ_1M,
+					 "kunit-bitmap");
+	struct cma_chunk *c;
+	struct cma_info info;
+
+	kt_map(test, "kt-byname/still=kt-b;kt-byname=kt-a");
+	c = cma_alloc_for_name("kt-byname", NULL, SZ_512K, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, a);
+	cma_free(c);
+	c = cma_alloc_for_name("kt-byname", "still", SZ_512K, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, b);
+
+	KUNIT_ASSERT_EQ(test, cma_info_for_name(&info, "kt-byname", "still"),
+			0);
+	KUNIT_EXPECT_EQ(test, info.count, 1);
+	KUNIT_EXPECT_EQ(test, info.lower_bound, b->start);
+	KUNIT_EXPECT_EQ(test, info.free_size, SZ_512K);
+	cma_free(c);
+
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for_name(NULL, NULL, SZ_4K,
+							 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for_name("", NULL, SZ_4K, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for_name("kt-other", NULL,
+							 SZ_4K, 0)), -ENOENT);
+	KUNIT_EXPECT_EQ(test, cma_info_for_name(&info, "", NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_for_name(NULL, "kt-byname", NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_for_name(&info, "kt-other", NULL),
+			-ENOENT);
+}
+
 static int kt_failing_init(struct cma_region *reg)
 {
 	reg->private_data = ERR_PTR(-EIO);	/* must not stick */
@@ -722,6 +761,7 @@ static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE(cma_regions_test_alloc_from),
 	KUNIT_CASE(cma_regions_test_alloc_errors),
 	KUNIT_CASE(cma_regions_test_alloc_for),
+	KUNIT_CASE(cma_regions_test_alloc_for_name),
 	KUNIT_CASE(cma_regions_test_info),
 	KUNIT_CASE(cma_regions_test_refcount),
 	KUNIT_CASE(cma_regions_test_private),
