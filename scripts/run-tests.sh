@@ -193,9 +193,27 @@ stage_done
 # bisect_arch ARCH N PATCH on|off: builds ARCH's KUnit configuration (the
 # framework on, or off) after patch N, incrementally in the KUnit build
 # directory.  vmlinux is enough: it compiles and links everything.
+# off_targets PATCH ARCH: what an off build of ARCH makes after PATCH:
+# the objects of the C files it touches outside the framework, the tools
+# and the other architecture, and the directories of the Makefiles and
+# Kconfigs it touches.
+off_targets() {
+	local other f
+	case $2 in arm) other=x86 ;; *) other=arm ;; esac
+	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
+		grep -v -e '^mm/cma_regions/' -e '^Documentation/' \
+			-e '^tools/' -e '^include/' -e "^arch/$other/" |
+		while read -r f; do
+			case $f in
+			*.c) echo "${f%.c}.o" ;;
+			*/Makefile | */Kconfig* | */Makefile.*) echo "${f%/*}/" ;;
+			esac
+		done | sort -u
+}
+
 bisect_arch() {
 	local arch=$1 n=$2 p=$3 cfg=$4 dir=$BUILD/kunit-$1 frag cfgs log
-	local cross=()
+	local cross=() targets
 	eval "cfgs=\$KUNIT_CONFIGS_$arch"
 	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
 	frag=$(cat $cfgs; qemu_kconfig "$arch")
@@ -204,14 +222,21 @@ bisect_arch() {
 	log=$LOGS/bisect-$arch-$n-$cfg.log
 	mkdir -p "$dir"
 	echo "$frag" >"$dir/.config"
+	# Off, only the hooks the patch touches must compile away: build their
+	# objects (and the directories of touched Makefiles and Kconfigs), not
+	# vmlinux.  On, the whole kernel is built and linked.
+	targets=(vmlinux)
+	[ "$cfg" = off ] && mapfile -t targets < <(off_targets "$p" "$arch")
+	[ ${#targets[@]} -gt 0 ] || targets=(vmlinux)
 	if run_logged "$log" make -C "$WORK" O="$dir" ARCH="$arch" \
 		"${cross[@]}" "$(kunit_cc "$arch")" olddefconfig &&
 	   run_logged "$log.build" make -C "$WORK" O="$dir" ARCH="$arch" \
-		"${cross[@]}" --jobs="$JOBS" "$(kunit_cc "$arch")" vmlinux; then
+		"${cross[@]}" --jobs="$JOBS" "$(kunit_cc "$arch")" \
+		"${targets[@]}"; then
 		if grep -E 'warning:' "$log" "$log.build" |
-		   grep -q 'cma_regions\|mach-virt'; then
+		   grep -q 'cma_regions\|cma-dev\|mach-virt'; then
 			fail "$arch builds after patch $n, CMA_REGIONS=$cfg, without warnings" \
-				"$(grep -E 'warning:' "$log" "$log.build" | grep 'cma_regions\|mach-virt')"
+				"$(grep -E 'warning:' "$log" "$log.build" | grep 'cma_regions\|cma-dev\|mach-virt')"
 		else
 			pass "$arch builds after patch $n ($p), CMA_REGIONS=$cfg"
 		fi
@@ -290,7 +315,9 @@ w1_sparse() {
 	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
 	out=$(make -C "$WORK" O="$dir" ARCH="$arch" "${cross[@]}" \
 		"$(kunit_cc "$arch")" --jobs="$JOBS" W=1 C=2 \
-		mm/cma_regions/ 2>&1) || { echo "$out" | tail -n 30; return 1; }
+		mm/cma_regions/ drivers/misc/cma-dev.o \
+		drivers/dma-buf/heaps/cma_regions_heap.o 2>&1) ||
+		{ echo "$out" | tail -n 30; return 1; }
 	echo "$out" >"$LOGS/w1-sparse-$arch.log"
 	if echo "$out" | grep -E '(warning|error):'; then
 		return 1
@@ -358,7 +385,7 @@ fi
 kunit_stage x86_64
 system_stage x86_64
 stage "W=1 C=2 (sparse) on x86_64"
-check "make W=1 C=2 mm/cma_regions/ on x86_64: no warnings" w1_sparse x86_64
+check "make W=1 C=2 mm/cma_regions/, cma-dev, the heap on x86_64: no warnings" w1_sparse x86_64
 coccicheck() {
 	local out
 	out=$(make -C "$WORK" O="$BUILD/kunit-x86_64" ARCH=x86_64 \
@@ -374,7 +401,7 @@ kunit_stage um
 kunit_stage arm
 system_stage arm
 stage "W=1 C=2 (sparse) on arm, upstream CMA on"
-check "make W=1 C=2 mm/cma_regions/ on arm: no warnings" w1_sparse arm
+check "make W=1 C=2 mm/cma_regions/, cma-dev, the heap on arm: no warnings" w1_sparse arm
 check "arm KUnit kernel was built with upstream CMA and DMA_CMA on" \
 	grep -qx 'CONFIG_DMA_CMA=y' "$BUILD/kunit-arm/.config"
 check "x86_64 KUnit kernel was built with upstream CMA off" \

@@ -811,6 +811,9 @@ int cma_chunk_zero(struct cma_chunk *chunk)
 	void *p;
 
 	if (!cma_range_has_pages(chunk->start, chunk->size)) {
+		/* Architectures without I/O memory (um) have no memremap(). */
+		if (!IS_ENABLED(CONFIG_HAS_IOMEM))
+			return -ENOMEM;
 		p = memremap(chunk->start, chunk->size, MEMREMAP_WB);
 		if (!p)
 			return -ENOMEM;
