@@ -172,6 +172,8 @@ kunit_run() {
 		args+=(--kunitconfig="$c")
 	done
 	[ "$arch" = arm ] && args+=(--cross_compile="$ARM_CROSS")
+	# Two vCPUs, so the stress suite's kthreads really run in parallel.
+	[ "$arch" = x86_64 ] && args+=(--qemu_args="-smp 2")
 	(cd "$WORK" && python3 tools/testing/kunit/kunit.py run \
 		--arch="$arch" --build_dir="$BUILD/kunit-$arch" \
 		--jobs="$JOBS" --timeout=900 \

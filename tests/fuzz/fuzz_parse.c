@@ -22,6 +22,7 @@
 #include "../../mm/cma_regions/internal.h"
 
 int shim_verbose;
+char shim_msg[256];
 
 #define MAX_REGIONS	16
 

@@ -334,9 +334,9 @@ static void write_alloc(void)
 		closedir(d);
 }
 
-/* Runs a program of the image to completion; it must exit with 0. */
-static void run(const char *desc, const char *prog, const char *arg1,
-		const char *arg2)
+/* Runs a program of the image to completion; it must exit with @want. */
+static void run_status(const char *desc, const char *prog, const char *arg1,
+		       const char *arg2, int want)
 {
 	struct timespec t0, t1;
 	char detail[64];
@@ -359,7 +359,13 @@ static void run(const char *desc, const char *prog, const char *arg1,
 	printf("SYS: time %s %.2f s\n", desc,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	snprintf(detail, sizeof(detail), "exit status 0x%x", status);
-	check(desc, WIFEXITED(status) && !WEXITSTATUS(status), detail);
+	check(desc, WIFEXITED(status) && WEXITSTATUS(status) == want, detail);
+}
+
+static void run(const char *desc, const char *prog, const char *arg1,
+		const char *arg2)
+{
+	run_status(desc, prog, arg1, arg2, 0);
 }
 
 /* The user-space programs a scenario asks for with cmatest= on its command line. */
@@ -378,6 +384,16 @@ static void user_space(void)
 		    "/scripts/user.cma");
 	} else if (!strcmp(what, "selftest")) {
 		run("dmabuf-heaps selftest", "/bin/dmabuf-heap", NULL, NULL);
+	} else if (!strcmp(what, "hostile")) {
+		const char *seed = getenv("fuzzseed"), *ops = getenv("fuzzops");
+
+		run("cma-test corpus.cma", "/bin/cma-test", "-f",
+		    "/scripts/corpus.cma");
+		/* Every line is malformed: cma-test must exit with 1. */
+		run_status("cma-test commands.cma fails", "/bin/cma-test", "-f",
+			   "/scripts/commands.cma", 1);
+		run("cma-fuzz", "/bin/cma-fuzz", seed ? seed : "1",
+		    ops ? ops : "1000");
 	}
 	printf("SYS: user-space-done %s\n", what);
 }

@@ -25,6 +25,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "corpus"))
+import corpus  # noqa: E402
 MEM_MB = 512
 BOOT_TIMEOUT = 240
 
@@ -207,6 +209,28 @@ HEAPS_SELFTEST = dict(
     user="selftest",
 )
 
+# Hostile use under the debug configuration (x86_64): the fault-injection
+# suite (its leaks are the closing kmemleak scan's to find), the malformed-
+# input corpus of tests/corpus/ for sysfs, ioctls and cma-test commands,
+# and FUZZ_OPS seeded random operations on /dev/cma and the heaps.  The
+# glob runs the boot self-test and cma_regions_faults, nothing else.
+FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "1"))
+FUZZ_OPS = int(os.environ.get("FUZZ_OPS", "100000"))
+HOSTILE_MAP = "video*,display*=video,common;camera*=camera,common"
+HOSTILE = dict(
+    cmdline=['cma.regions="video=8M/1M;camera=4M;common=4M:bf"',
+             f'cma.map="{HOSTILE_MAP}"', "cmatest=hostile",
+             f"fuzzseed={FUZZ_SEED}", f"fuzzops={FUZZ_OPS}",
+             "kunit.filter_glob=cma_regions_[bf][oa]*"],
+    regions=[
+        dict(name="video", size=8 * M, align=1 * M, origin="boot parameters"),
+        dict(name="camera", size=4 * M, origin="boot parameters"),
+        dict(name="common", size=4 * M, origin="boot parameters"),
+    ],
+    map=("boot parameters", HOSTILE_MAP),
+    user="hostile",
+)
+
 SCENARIOS = {
     "arm": [
         ("board", dict(regions=BOARD, map=("platform defaults", BOARD_MAP))),
@@ -283,6 +307,7 @@ SCENARIOS = {
             memtotal_vs="none")),
         ("user-space", USER_SPACE),
         ("heaps-selftest", HEAPS_SELFTEST),
+        ("hostile", HOSTILE),
     ],
 }
 
@@ -382,8 +407,20 @@ def build_programs(arch, out, tree, kbuild):
          f"OUTPUT={o}", f"CC={cross}gcc",
          f"KHDR_INCLUDES=-isystem {hdrs}/include")
     progs["bin/dmabuf-heap"] = os.path.join(o, "dmabuf-heap")
+    fuzz = os.path.join(out, "cma-fuzz")
+    subprocess.run([f"{cross}gcc", "-static", "-O2", "-Wall", "-Wextra",
+                    "-Werror", "-isystem", f"{hdrs}/include", "-o", fuzz,
+                    os.path.join(HERE, "cma-fuzz.c")], check=True)
+    progs["bin/cma-fuzz"] = fuzz
     for f in sorted(os.listdir(os.path.join(HERE, "scripts"))):
         progs[f"scripts/{f}"] = os.path.join(HERE, "scripts", f)
+    # The corpus of malformed sysfs writes, ioctls and commands.
+    for name, text in (("corpus.cma", corpus.script()),
+                       ("commands.cma", corpus.command_script())):
+        path = os.path.join(out, name)
+        with open(path, "w") as f:
+            f.write(text)
+        progs[f"scripts/{name}"] = path
     return progs
 
 
@@ -557,6 +594,43 @@ def check_sysfs(r, t, sc, text, reserved):
         r.check(f"{t} sysfs {desc}", res == "ok", detail)
 
 
+def check_hostile(r, t, text):
+    """The corpus, the fault-injection suite and the fuzzer's verdict."""
+    n = len(corpus.load("sysfs")) + len(corpus.load("ioctl"))
+    got = len(re.findall(r"^failed with E[A-Z0-9]+, as expected$", text,
+                         re.M))
+    r.check(f"{t} {n} malformed sysfs writes and ioctls refused with the "
+            f"table's errno, state restored after each",
+            got == n and "SYS: check cma-test corpus.cma: ok" in text,
+            f"{got} refused as expected; see the log for 'cma-test: "
+            f"/scripts/corpus.cma'")
+    bad = corpus.check_commands(text, "/scripts/commands.cma")
+    n = len(corpus.load("cma-test"))
+    r.check(f"{t} {n} malformed cma-test commands fail with the table's "
+            f"message", not bad and
+            "SYS: check cma-test commands.cma fails: ok" in text,
+            "\n    " + "\n    ".join(bad[:20]))
+    m = re.search(r"^\s*# cma_regions_faults: pass:(\d+) fail:(\d+) "
+                  r"skip:(\d+)", text, re.M)
+    r.check(f"{t} fault-injection suite passed, nothing skipped",
+            m and int(m.group(1)) > 0 and m.group(2) == "0" and
+            m.group(3) == "0" and
+            re.search(r"^\s*ok \d+ cma_regions_faults\s*$", text, re.M),
+            m.group(0) if m else "no cma_regions_faults totals")
+    for ln in re.findall(r"^\s*# \w+: (.*allocations, .*)$", text, re.M):
+        print(f"       faults: {ln}")
+    m = re.search(r"^FUZZ: seed .*$", text, re.M)
+    if m:
+        print(f"       {m.group(0)}")
+    probs = re.findall(r"^FUZZ: .*PROBLEM: .*$", text, re.M)
+    r.check(f"{t} {FUZZ_OPS} fuzzed operations on /dev/cma and the heaps: "
+            f"no problem, every region's free space restored",
+            not probs and re.search(r"^FUZZ: restored: ", text, re.M) and
+            "SYS: check cma-fuzz: ok" in text,
+            "\n    " + "\n    ".join(probs[:20]) if probs else
+            "no 'FUZZ: restored'")
+
+
 def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
     t = f"{name}:"
     r.check(f"{t} boots to init and powers off",
@@ -636,8 +710,12 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
         runs = re.findall(r"^SYS: run (.*)$", text, re.M)
         want = 1 if sc["user"] == "selftest" else (
             3 if arch == "x86_64" else 2)
+        if sc["user"] == "hostile":
+            want = 3
         r.check(f"{t} {want} user-space programs started",
                 len(runs) == want, f"started {runs}")
+        if sc["user"] == "hostile":
+            check_hostile(r, t, text)
         for desc, secs in re.findall(r"^SYS: time (.*) ([\d.]+) s$", text,
                                      re.M):
             print(f"       {desc}: {secs} s")

@@ -72,7 +72,12 @@ static bool interactive;
 static const char *where = "";	/* "FILE:LINE: " for messages */
 static pid_t child_pid;
 static int snapshot_n;
-static struct { char name[256]; __u64 free; } snapshot[64];
+static struct {
+	char name[256];
+	__u64 free;
+	char alloc[64];
+} snapshot[64];
+static char snapshot_map[4096];
 
 /*
  * The one-line error of a command: "cma-test: [where]cmd: message".  Takes
@@ -561,7 +566,19 @@ static int cmd_info(char *spec, uint32_t flags)
 	return 0;
 }
 
-/* Every region's free space, by name, into @snap; returns the count. */
+/* A region's allocator as sysfs shows it, into @buf. */
+static int region_alloc(const char *region, char *buf, size_t size)
+{
+	char rel[320];
+
+	snprintf(rel, sizeof(rel), "regions/%.256s/alloc", region);
+	return read_sysfs(rel, buf, size);
+}
+
+/*
+ * Every region's free space and allocator, by name, and the map into the
+ * snapshot; returns the number of regions.
+ */
 static int take_snapshot(void)
 {
 	struct dirent *e;
@@ -573,12 +590,42 @@ static int take_snapshot(void)
 			continue;
 		snprintf(snapshot[n].name, sizeof(snapshot[n].name), "%s",
 			 e->d_name);
-		if (!region_value(e->d_name, "free", &snapshot[n].free))
+		if (!region_value(e->d_name, "free", &snapshot[n].free) &&
+		    !region_alloc(e->d_name, snapshot[n].alloc,
+				  sizeof(snapshot[n].alloc)))
 			n++;
 	}
 	if (d)
 		closedir(d);
+	if (read_sysfs("map", snapshot_map, sizeof(snapshot_map)))
+		return 0;
 	return n;
+}
+
+/* Whether everything take_snapshot() remembered is as it was. */
+static int check_snapshot(void)
+{
+	char buf[sizeof(snapshot_map)];
+	__u64 v;
+	int i;
+
+	for (i = 0; i < snapshot_n; i++) {
+		if (region_value(snapshot[i].name, "free", &v) ||
+		    region_alloc(snapshot[i].name, buf, sizeof(buf)))
+			return -EIO;
+		if (v != snapshot[i].free)
+			return fail(EIO, "%s has %llu bytes free, %llu at the snapshot",
+				    snapshot[i].name, v, snapshot[i].free);
+		if (strcmp(buf, snapshot[i].alloc))
+			return fail(EIO, "%s has allocator '%s', '%s' at the snapshot",
+				    snapshot[i].name, buf, snapshot[i].alloc);
+	}
+	if (read_sysfs("map", buf, sizeof(buf)))
+		return -EIO;
+	if (strcmp(buf, snapshot_map))
+		return fail(EIO, "the map is '%s', '%s' at the snapshot", buf,
+			    snapshot_map);
+	return snapshot_n ? 0 : fail(EIO, "no snapshot taken");
 }
 
 static int cmd_expect(int argc, char **argv)
@@ -639,25 +686,60 @@ static int cmd_expect(int argc, char **argv)
 				    info.upper_bound);
 		return 0;
 	}
-	if (argc == 2 && !strcmp(argv[1], "restored")) {
-		for (i = 0; i < snapshot_n; i++) {
-			if (region_value(snapshot[i].name, "free", &v))
-				return -EIO;
-			if (v != snapshot[i].free)
-				return fail(EIO, "%s has %llu bytes free, %llu at the snapshot",
-					    snapshot[i].name, v,
-					    snapshot[i].free);
-		}
-		return snapshot_n ? 0 : fail(EIO, "no snapshot taken");
-	}
+	if (argc == 2 && !strcmp(argv[1], "restored"))
+		return check_snapshot();
 	return fail(EINVAL, "expect: not a form 'help' lists");
+}
+
+/*
+ * Decodes \n, \t, \s (space), \\ and \xHH in place, so a script can
+ * write any byte (a NUL too); returns the length, or -1 for a bad escape.
+ */
+static int unescape(char *s)
+{
+	char *in = s, *out = s;
+	unsigned int v;
+
+	while (*in) {
+		if (*in != '\\') {
+			*out++ = *in++;
+			continue;
+		}
+		in++;
+		switch (*in++) {
+		case 'n':
+			*out++ = '\n';
+			break;
+		case 't':
+			*out++ = '\t';
+			break;
+		case 's':
+			*out++ = ' ';
+			break;
+		case '\\':
+			*out++ = '\\';
+			break;
+		case 'x':
+			if (!isxdigit((unsigned char)in[0]) ||
+			    !isxdigit((unsigned char)in[1]) ||
+			    sscanf(in, "%2x", &v) != 1)
+				return -1;
+			*out++ = v;
+			in += 2;
+			break;
+		default:
+			return -1;
+		}
+	}
+	*out = '\0';
+	return out - s;
 }
 
 static int cmd_sysfs(char *file, char *value)
 {
 	char path[512], buf[4096];
 	ssize_t n;
-	int fd;
+	int fd, len;
 
 	if (strstr(file, ".."))
 		return fail(EINVAL, "sysfs: '%s' leaves " SYSFS, file);
@@ -667,11 +749,14 @@ static int cmd_sysfs(char *file, char *value)
 		printf("%s\n", buf);
 		return 0;
 	}
+	len = unescape(value);
+	if (len < 0)
+		return fail(EINVAL, "sysfs: bad escape in the value");
 	snprintf(path, sizeof(path), SYSFS "/%s", file);
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return fail(errno, "%s: %s", path, strerror(errno));
-	n = write(fd, value, strlen(value));
+	n = write(fd, value, len);
 	n = n < 0 ? errno : 0;
 	close(fd);
 	if (n)
@@ -798,9 +883,13 @@ static int cmd_ioctl(int argc, char **argv)
 		bool is_f = req == CMA_REGIONS_IOC_FREE;
 		bool is_i = req == CMA_REGIONS_IOC_INFO;
 
-		if (!strcmp(f, "spec") && !is_f)
-			snprintf(is_a ? u.a.spec : u.i.spec,
-				 CMA_REGIONS_SPEC_MAX, "%s", eq);
+		if (!strcmp(f, "spec") && !is_f) {
+			int len = unescape(eq);
+
+			if (len < 0 || len >= CMA_REGIONS_SPEC_MAX)
+				return fail(EINVAL, "ioctl: bad spec");
+			memcpy(is_a ? u.a.spec : u.i.spec, eq, len);
+		}
 		else if (!strcmp(f, "spec-unterminated") && !is_f)
 			memset(is_a ? u.a.spec : u.i.spec, 'a',
 			       CMA_REGIONS_SPEC_MAX);
@@ -905,8 +994,10 @@ static const char *const usage_text[] = {
 	"  pass N PATTERN            another process gets chunk N over a socket",
 	"                            and checks PATTERN",
 	"  free N                    free chunk N",
-	"  sysfs FILE [VALUE]        read or write " SYSFS "/FILE",
-	"  snapshot                  remember every region's free space",
+	"  sysfs FILE [VALUE]        read or write " SYSFS "/FILE; VALUE",
+	"                            may hold \\n, \\t, \\s (space), \\\\, \\xHH",
+	"  snapshot                  remember every region's free space and",
+	"                            allocator, and the map",
 	"  expect N in REGION | N hidden | info REGIONS hidden |",
 	"         free REGION BYTES | restored",
 	"  child CMD[; CMD...]       run commands in a child that then waits",

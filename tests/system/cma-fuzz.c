@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cma-fuzz: a seeded, reproducible random sequence of operations on
+ * /dev/cma and the dma-buf heaps of contiguous memory regions, run in the
+ * QEMU "hostile" scenario under the kernel's debug configuration.
+ *
+ *   cma-fuzz SEED OPS
+ *
+ * Operations: open, dup and close /dev/cma; ALLOC (by name and by device,
+ * valid and malformed), FREE (held, stale and made-up ids) and INFO; mmap
+ * at good and bad offsets and lengths, shared and private, mremap to grow,
+ * munmap, touch; heap allocations with mmap and close; and fork: a child
+ * shares every descriptor and mapping, runs its own random operations and
+ * is killed with SIGKILL at a random moment or exits on its own.
+ *
+ * It checks what the kernel promises: memory handed out reads as zero, no
+ * mapping reaches beyond its chunk, a growing mremap fails, refusals use
+ * the documented errnos, no child dies of anything but our SIGKILL, and at
+ * the end, with every descriptor closed and every child reaped, each
+ * region's free space is back to its value at the start.  Prints
+ * "FUZZ: ..." lines and exits 0 only if everything held.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/cma_regions.h>
+#include <linux/dma-heap.h>
+
+#define SYSFS		"/sys/kernel/mm/contiguous"
+#define MAX_FDS		4
+#define MAX_IDS		32
+#define MAX_MAPS	24
+#define MAX_BUFS	8
+#define MAX_KIDS	2
+#define MAX_REGIONS	16
+
+static uint64_t rng;
+static int is_child, bad;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: reproducible from the seed. */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+static unsigned int below(unsigned int n)
+{
+	return rnd() % n;
+}
+
+static __attribute__((format(printf, 1, 2))) void problem(const char *fmt,
+							  ...)
+{
+	va_list ap;
+
+	printf("FUZZ: %sPROBLEM: ", is_child ? "child " : "");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	bad = 1;
+}
+
+static struct {
+	char name[64];
+	unsigned long long free;
+} regions[MAX_REGIONS];
+static int nregions;
+
+static const char *devices[] = {
+	"video0", "display0", "camera0", "camera0/preview", "nodev", "",
+	"/x", "camera0/", "camera0/a/b",
+};
+
+struct chunk {
+	int fd;		/* index in fds[], or -1 */
+	unsigned int gen;	/* fdgen[fd] when allocated */
+	uint32_t id;
+	uint64_t offset, size;
+	int fresh;
+};
+
+/* Open files; fdgen[] tells a reopened slot from the file it replaced. */
+static int fds[MAX_FDS];
+static unsigned int fdgen[MAX_FDS];
+static struct chunk ids[MAX_IDS];
+static struct map { char *addr; size_t len; } maps[MAX_MAPS];
+static int bufs[MAX_BUFS];
+static pid_t kids[MAX_KIDS];
+static unsigned long ops, allocs, refused, frees, infos, mmaps, heaps,
+	forks, kills, exits;
+
+static unsigned long long read_free(const char *name)
+{
+	char path[256], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), SYSFS "/regions/%s/free", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return ~0ULL;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return ~0ULL;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+static void find_regions(void)
+{
+	DIR *d = opendir(SYSFS "/regions");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) && nregions < MAX_REGIONS) {
+		if (e->d_type != DT_LNK)
+			continue;
+		snprintf(regions[nregions].name, sizeof(regions[0].name), "%.63s",
+			 e->d_name);
+		regions[nregions].free = read_free(e->d_name);
+		nregions++;
+	}
+	if (d)
+		closedir(d);
+}
+
+static int free_slot(int *a, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] < 0)
+			return i;
+	return -1;
+}
+
+/* An errno /dev/cma may answer a random request with. */
+static void expect_errno(const char *what, int err, const char *allowed)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), ",%d,", err);
+	if (!strstr(allowed, name))
+		problem("%s: unexpected errno %d (%s)", what, err,
+			strerror(err));
+}
+
+static uint64_t random_size(void)
+{
+	switch (below(16)) {
+	case 0:
+		return 0;
+	case 1:
+		return ~0ULL - below(8192);
+	case 2:
+		return 1ULL << (20 + below(44));
+	default:
+		return (1 + below(16)) << (12 + below(5));
+	}
+}
+
+static uint64_t random_alignment(void)
+{
+	switch (below(8)) {
+	case 0:
+		return 3 << below(20);
+	case 1:
+		return 1ULL << below(64);
+	default:
+		return below(2) ? 0 : 4096ULL << below(9);
+	}
+}
+
+static void op_alloc(void)
+{
+	struct cma_regions_alloc a = { 0 };
+	int f = below(MAX_FDS), slot;
+
+	if (fds[f] < 0)
+		return;
+	a.size = random_size();
+	a.alignment = random_alignment();
+	if (below(2)) {
+		a.flags = CMA_REGIONS_BY_NAME;
+		if (below(8))
+			snprintf(a.spec, sizeof(a.spec), "%s",
+				 regions[below(nregions)].name);
+		else
+			snprintf(a.spec, sizeof(a.spec), "%s,%s",
+				 below(2) ? "nosuch" : "bad/name",
+				 regions[below(nregions)].name);
+	} else {
+		a.flags = CMA_REGIONS_BY_DEVICE;
+		snprintf(a.spec, sizeof(a.spec), "%s",
+			 devices[below(sizeof(devices) / sizeof(devices[0]))]);
+	}
+	if (!below(16))
+		a.flags |= 1ULL << below(64);
+	if (!below(32))
+		a.reserved[below(4)] = rnd() | 1;
+	if (ioctl(fds[f], CMA_REGIONS_IOC_ALLOC, &a)) {
+		refused++;
+		expect_errno("alloc", errno, ",22,2,12,");
+		return;
+	}
+	allocs++;
+	if (a.offset != (uint64_t)a.id << 12 || a.size < 4096 ||
+	    a.size % 4096)
+		problem("alloc: id %u, offset 0x%llx, size %llu", a.id,
+			(unsigned long long)a.offset,
+			(unsigned long long)a.size);
+	slot = below(MAX_IDS);
+	ids[slot] = (struct chunk){ f, fdgen[f], a.id, a.offset, a.size, 1 };
+}
+
+static void op_free(void)
+{
+	struct cma_regions_free fr = { 0 };
+	struct chunk *c = &ids[below(MAX_IDS)];
+	int f = c->fd >= 0 && below(4) ? c->fd : (int)below(MAX_FDS);
+
+	if (fds[f] < 0)
+		return;
+	fr.id = below(8) ? c->id : (uint32_t)rnd();
+	if (!below(32))
+		fr.flags = 1;
+	if (ioctl(fds[f], CMA_REGIONS_IOC_FREE, &fr)) {
+		expect_errno("free", errno, ",22,2,");
+		return;
+	}
+	frees++;
+	if (f == c->fd && fr.id == c->id)
+		c->fd = -1;
+}
+
+static void op_info(void)
+{
+	struct cma_regions_info in = { 0 };
+	int f = below(MAX_FDS);
+
+	if (fds[f] < 0)
+		return;
+	in.flags = below(2) ? CMA_REGIONS_BY_NAME : CMA_REGIONS_BY_DEVICE;
+	snprintf(in.spec, sizeof(in.spec), "%s",
+		 in.flags == CMA_REGIONS_BY_NAME ?
+		 regions[below(nregions)].name :
+		 devices[below(sizeof(devices) / sizeof(devices[0]))]);
+	if (!below(16))
+		in.count = 1;
+	infos++;
+	if (ioctl(fds[f], CMA_REGIONS_IOC_INFO, &in))
+		expect_errno("info", errno, ",22,2,");
+	else if (in.free_size > in.total_size)
+		problem("info %s: %llu free of %llu", in.spec,
+			(unsigned long long)in.free_size,
+			(unsigned long long)in.total_size);
+}
+
+static void check_fresh(const char *what, const unsigned char *p, size_t len)
+{
+	size_t i, step = len / 7 + 1;
+
+	for (i = 0; i < len; i += step)
+		if (p[i])
+			problem("%s: byte %zu is 0x%02x, not zero", what, i,
+				p[i]);
+	if (p[len - 1])
+		problem("%s: last byte is 0x%02x, not zero", what,
+			p[len - 1]);
+}
+
+static void add_map(char *addr, size_t len)
+{
+	int i = below(MAX_MAPS);
+
+	if (maps[i].addr)
+		munmap(maps[i].addr, maps[i].len);
+	maps[i].addr = addr;
+	maps[i].len = len;
+}
+
+static void op_mmap(void)
+{
+	struct chunk *c = &ids[below(MAX_IDS)];
+	int f = c->fd >= 0 ? c->fd : (int)below(MAX_FDS);
+	uint64_t off = c->offset, len = c->size;
+	int flags = MAP_SHARED, beyond = 0;
+	char *p;
+
+	if (fds[f] < 0 || !len)
+		return;
+	switch (below(8)) {
+	case 0:
+		len += 4096;
+		beyond = 1;
+		break;
+	case 1:
+		off += 4096;
+		beyond = 1;
+		break;
+	case 2:
+		flags = MAP_PRIVATE;
+		beyond = 1;
+		break;
+	case 3:
+		len = 4096 * (1 + below(len / 4096));
+		break;
+	}
+	mmaps++;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fds[f], off);
+	if (p == MAP_FAILED) {
+		expect_errno("mmap", errno, ",22,");
+		return;
+	}
+	if (beyond)
+		problem("mmap of %llu bytes at 0x%llx (%s) of a %llu-byte chunk succeeded",
+			(unsigned long long)len, (unsigned long long)off,
+			flags == MAP_PRIVATE ? "private" : "shared",
+			(unsigned long long)c->size);
+	if (c->fresh && f == c->fd && c->gen == fdgen[f] && off == c->offset) {
+		check_fresh("mmap", (unsigned char *)p, len);
+		c->fresh = 0;
+	}
+	/* A child writes nothing: its parent's chunks may still be fresh. */
+	if (!is_child) {
+		p[0] = 0x5a;
+		p[len - 1] = 0xa5;
+	}
+	/* Growing the mapping would reach beyond the chunk. */
+	if (mremap(p, len, len + 4096, MREMAP_MAYMOVE) != MAP_FAILED)
+		problem("mremap grew a mapping beyond its chunk");
+	add_map(p, len);
+}
+
+static void op_heap(void)
+{
+	struct dma_heap_allocation_data d = { 0 };
+	char path[128];
+	int h, slot = free_slot(bufs, MAX_BUFS);
+	char *p;
+
+	if (slot < 0)
+		return;
+	snprintf(path, sizeof(path), "/dev/dma_heap/cma_regions:%s",
+		 regions[below(nregions)].name);
+	h = open(path, O_RDONLY | O_CLOEXEC);
+	if (h < 0)
+		return;
+	d.len = below(8) ? (1 + below(16)) << 12 : random_size();
+	d.fd_flags = O_RDWR | O_CLOEXEC;
+	heaps++;
+	if (ioctl(h, DMA_HEAP_IOCTL_ALLOC, &d)) {
+		expect_errno("heap", errno, ",22,12,");
+		close(h);
+		return;
+	}
+	close(h);
+	bufs[slot] = d.fd;
+	if (below(2)) {
+		p = mmap(NULL, d.len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd,
+			 0);
+		if (p == MAP_FAILED) {
+			problem("mmap of a %llu-byte heap buffer: %s",
+				(unsigned long long)d.len, strerror(errno));
+			return;
+		}
+		check_fresh("heap", (unsigned char *)p, d.len);
+		p[d.len - 1] = 1;
+		if (mmap(NULL, d.len + 4096, PROT_READ, MAP_SHARED, d.fd, 0) !=
+		    MAP_FAILED)
+			problem("heap buffer mapped beyond its end");
+		add_map(p, d.len);
+	}
+}
+
+static void close_random(void)
+{
+	int i = below(MAX_FDS + MAX_BUFS + MAX_MAPS);
+
+	if (i < MAX_FDS) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	} else if (i < MAX_FDS + MAX_BUFS) {
+		i -= MAX_FDS;
+		if (bufs[i] >= 0)
+			close(bufs[i]);
+		bufs[i] = -1;
+	} else {
+		i -= MAX_FDS + MAX_BUFS;
+		if (maps[i].addr)
+			munmap(maps[i].addr, maps[i].len);
+		maps[i].addr = NULL;
+	}
+}
+
+static void op_open(void)
+{
+	int i = free_slot(fds, MAX_FDS), j;
+
+	if (i < 0)
+		return;
+	j = below(MAX_FDS);
+	if (fds[j] >= 0 && below(2))
+		fds[i] = dup(fds[j]);
+	else
+		fds[i] = open("/dev/cma", O_RDWR | O_CLOEXEC);
+	if (fds[i] < 0)
+		problem("open /dev/cma: %s", strerror(errno));
+	fdgen[i]++;
+}
+
+static void op_touch(void)
+{
+	struct map *m = &maps[below(MAX_MAPS)];
+
+	if (m->addr && !is_child)
+		m->addr[below(m->len)]++;
+	else if (m->addr)
+		(void)*(volatile char *)&m->addr[below(m->len)];
+}
+
+static void reap(int block)
+{
+	int i, status;
+
+	for (i = 0; i < MAX_KIDS; i++) {
+		if (kids[i] <= 0 ||
+		    waitpid(kids[i], &status, block ? 0 : WNOHANG) <= 0)
+			continue;
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			kills++;
+		else if (WIFEXITED(status) && !WEXITSTATUS(status))
+			exits++;
+		else
+			problem("child %d ended with status 0x%x", kids[i],
+				status);
+		kids[i] = 0;
+	}
+}
+
+static void one_op(void);
+
+static void op_fork(void)
+{
+	int i, n;
+	pid_t pid;
+
+	reap(0);
+	for (i = 0; i < MAX_KIDS && kids[i]; i++)
+		;
+	if (i == MAX_KIDS || is_child)
+		return;
+	n = 5 + below(40);
+	rnd();
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		problem("fork: %s", strerror(errno));
+		return;
+	}
+	if (!pid) {
+		is_child = 1;
+		while (n--)
+			one_op();
+		_exit(bad);
+	}
+	forks++;
+	kids[i] = pid;
+	/* Kill it at once, a little later, or let it finish. */
+	switch (below(3)) {
+	case 0:
+		kill(pid, SIGKILL);
+		break;
+	case 1:
+		usleep(below(2000));
+		kill(pid, SIGKILL);
+		break;
+	}
+}
+
+static void one_op(void)
+{
+	ops++;
+	switch (below(20)) {
+	case 0: case 1: case 2: case 3: case 4:
+		op_alloc();
+		break;
+	case 5: case 6: case 7:
+		op_free();
+		break;
+	case 8:
+		op_info();
+		break;
+	case 9: case 10: case 11:
+		op_mmap();
+		break;
+	case 12:
+		op_heap();
+		break;
+	case 13: case 14:
+		close_random();
+		break;
+	case 15:
+		op_open();
+		break;
+	case 16: case 17:
+		op_touch();
+		break;
+	case 18:
+		if (!below(8))
+			op_fork();
+		break;
+	default:
+		op_open();
+		op_alloc();
+		break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long seed, n, total = 0;
+	struct timespec t0, t1;
+	int i, r;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: cma-fuzz SEED OPS\n");
+		return 2;
+	}
+	seed = strtoull(argv[1], NULL, 0);
+	n = strtoull(argv[2], NULL, 0);
+	rng = seed * 0x9e3779b97f4a7c15ULL + 1;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	find_regions();
+	if (!nregions) {
+		problem("no named regions in " SYSFS);
+		return 1;
+	}
+	for (i = 0; i < MAX_FDS; i++)
+		fds[i] = -1;
+	for (i = 0; i < MAX_IDS; i++)
+		ids[i].fd = -1;
+	for (i = 0; i < MAX_BUFS; i++)
+		bufs[i] = -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ops < n)
+		one_op();
+	for (i = 0; i < MAX_KIDS; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGKILL);
+	reap(1);
+	for (i = 0; i < MAX_FDS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	for (i = 0; i < MAX_BUFS; i++)
+		if (bufs[i] >= 0)
+			close(bufs[i]);
+	for (i = 0; i < MAX_MAPS; i++)
+		if (maps[i].addr)
+			munmap(maps[i].addr, maps[i].len);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("FUZZ: seed %llu: %lu operations in %.1f s: %lu allocations (%lu refused), %lu frees, %lu infos, %lu mmaps, %lu heap buffers, %lu forks (%lu killed, %lu exited)\n",
+	       seed, ops, (t1.tv_sec - t0.tv_sec) +
+	       (t1.tv_nsec - t0.tv_nsec) / 1e9, allocs, refused, frees, infos,
+	       mmaps, heaps, forks, kills, exits);
+	for (r = 0; r < nregions; r++) {
+		unsigned long long now = read_free(regions[r].name);
+
+		total += regions[r].free;
+		if (now != regions[r].free)
+			problem("region %s has %llu bytes free, %llu before",
+				regions[r].name, now, regions[r].free);
+	}
+	printf("FUZZ: %s: %d regions, %llu bytes free, as before\n",
+	       bad ? "FAILED" : "restored", nregions, total);
+	return bad;
+}
