@@ -27,7 +27,7 @@ DEBIAN_PACKAGES=(
 	ccache cpio xz-utils rsync python3 perl git clang libclang-rt-14-dev
 	libc6-dev-armhf-cross device-tree-compiler
 	python3-sphinx python3-sphinx-rtd-theme gcc-i686-linux-gnu
-	libc6-dev-i386-cross
+	libc6-dev-i386-cross git-email b4
 )
 
 T0=$(date +%s)
@@ -93,6 +93,17 @@ prepare_pristine() {
 	tar -C "$BUILD/pristine.tmp" -xf "$KSRC_TARBALL" || return 1
 	rm -rf "$BUILD/pristine"
 	mv "$BUILD/pristine.tmp" "$BUILD/pristine"
+}
+
+series_patches() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$ROOT/patches/series" | awk '{print $1}'
+}
+
+# Every path the series touches, added or changed.
+touched_files() {
+	series_patches | while read -r p; do
+		sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$p"
+	done | sort -u
 }
 
 kernel_version() {

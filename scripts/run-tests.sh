@@ -60,16 +60,6 @@ finish() {
 	exit
 }
 
-series_patches() {
-	grep -v '^[[:space:]]*\(#\|$\)' "$ROOT/patches/series" | awk '{print $1}'
-}
-
-touched_files() {
-	series_patches | while read -r p; do
-		sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$p"
-	done | sort -u
-}
-
 overlay_files() {
 	(cd "$ROOT" && git ls-files mm include drivers arch Documentation tools)
 }
@@ -85,27 +75,6 @@ check "patches/ regenerated from the overlay is byte-identical (gen-patches --ch
 	python3 "$ROOT/scripts/gen-patches.py" --check
 check "quilt push -a --fuzz=0 applies the series" prepare_work
 
-am_apply() {
-	local tmp=$BUILD/am f
-	rm -rf "$tmp" && mkdir -p "$tmp" || return 1
-	git -C "$tmp" init -q -b base || return 1
-	for f in $(touched_files); do
-		if [ -f "$PRISTINE/$f" ]; then
-			mkdir -p "$tmp/$(dirname "$f")"
-			cp "$PRISTINE/$f" "$tmp/$f"
-		fi
-	done
-	git -C "$tmp" add -A &&
-	git -C "$tmp" -c user.name=t -c user.email=t@t commit -q -m pristine &&
-	(cd "$ROOT/patches" && series_patches | sed "s#^#$ROOT/patches/#" |
-		xargs git -C "$tmp" -c user.name=t -c user.email=t@t \
-			am -q --whitespace=error) || return 1
-	for f in $(touched_files); do
-		cmp "$tmp/$f" "$WORK/$f" || return 1
-	done
-}
-check "git am --whitespace=error applies the series; result equals quilt's" am_apply
-
 overlay_identical() {
 	local f bad=0
 	for f in $(overlay_files); do
@@ -114,6 +83,22 @@ overlay_identical() {
 	return $bad
 }
 check "the quilt-applied tree equals the overlay on every overlay path" overlay_identical
+stage_done
+
+# What reviewers receive is what we test: git send-email into an mbox,
+# b4 am, git am, and plain patch -p1, each compared with the quilt tree.
+stage "mail round trip: send-email, b4 am, git am, patch -p1"
+out=$("$ROOT/scripts/mail.sh" --roundtrip 2>&1)
+echo "$out" >"$LOGS/mail.log"
+while IFS= read -r line; do
+	case $line in
+	"  ok    "*) pass "${line#  ok    }" ;;
+	"  FAIL  "*) fail "${line#  FAIL  }" ;;
+	"        "*) echo "$line" ;;
+	esac
+done <<<"$out"
+echo "$out" | grep -q '^  ok    the patch -p1 tree equals' ||
+	fail "mail round trip ran to the end (log: $LOGS/mail.log)"
 stage_done
 
 stage "checkpatch --strict --codespell, kernel-doc"
@@ -384,10 +369,13 @@ system_stage() {
 	stage_done
 }
 
-stage "grammar fuzzing in user space (libFuzzer, ASan, UBSan, LSan)"
+stage "grammar: libFuzzer (ASan, UBSan, LSan) and the boot-parameter corpus"
 check "fuzz mm/cma_regions/parse.c for ${FUZZ_SECONDS:-60} s: no crash, leak or broken round trip" \
 	"$ROOT/tests/fuzz/run.sh"
 grep -E '^stat::number_of_executed_units' "$BUILD/fuzz/log" 2>/dev/null | sed 's/^/        /'
+mkdir -p "$BUILD/corpus"
+check "corpus: $(grep -c '^[rm]' "$ROOT/tests/corpus/params.tsv") malformed cma.regions=/cma.map= values refused with the table's message, left intact" \
+	python3 "$ROOT/tests/corpus/corpus.py" params "$BUILD/corpus"
 stage_done
 
 if [ -z "$quick" ]; then

@@ -583,8 +583,10 @@ static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
  * Context: Process context; may sleep.
  * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
  * NULL or empty @dev_name, a zero or overflowing @size or an @alignment
- * that is not a power of two; -ENOENT if no rule matches or none of its
- * regions is registered; -ENOMEM if none of them has room.
+ * that is not a power of two, or, while a map is in force, a @dev_name
+ * that is not printable ASCII without blanks and '/' or a @type that is
+ * not a name; -ENOENT if no rule matches or none of its regions is
+ * registered; -ENOMEM if none of them has room.
  */
 struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 				     size_t size, phys_addr_t alignment)
@@ -899,7 +901,9 @@ static int cma_info_list(struct cma_info *info, const char *list, size_t len)
  *
  * Context: Process context; may sleep.
  * Return: 0 on success, -EINVAL if @info is NULL or @dev_name is NULL or
- * empty, -ENOENT if no rule matches or none of its regions is registered.
+ * empty or, while a map is in force, @dev_name or @type is malformed (as
+ * for cma_alloc_for_name()), -ENOENT if no rule matches or none of its
+ * regions is registered.
  */
 int cma_info_for_name(struct cma_info *info, const char *dev_name,
 		      const char *type)

@@ -50,9 +50,11 @@
 
 #include "internal.h"
 
+/* ASCII only: the kernel's isalnum() also takes Latin-1 letters. */
 static bool cma_name_char(char c)
 {
-	return isalnum(c) || c == '_' || c == '-' || c == '.';
+	return isascii(c) &&
+	       (isalnum(c) || c == '_' || c == '-' || c == '.');
 }
 
 static size_t cma_name_span(const char *s)
@@ -557,21 +559,37 @@ int cma_map_validate(const char *map)
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_map_validate);
 
+/*
+ * A device name a request may carry: printable ASCII without blanks or
+ * '/', which separates the type in a "device/type" request.
+ */
+static bool cma_dev_name_valid(const char *dev)
+{
+	if (!*dev)
+		return false;
+	for (; *dev; dev++)
+		if (*dev < '!' || *dev > '~' || *dev == '/')
+			return false;
+	return true;
+}
+
 /**
  * cma_map_match() - find the regions a map gives a device
  * @map:	A map that passed cma_map_validate().
- * @dev:	Device name.
- * @type:	Memory type asked for.
+ * @dev:	Device name: printable ASCII without blanks or '/'.
+ * @type:	Memory type asked for: a name, as region names are.
  * @list:	Set to the rule's region list (not NUL-terminated) on a match.
  * @len:	Set to the length of @list on a match.
  *
  * Context: Any context.
- * Return: 0 on a match, -ENOENT if no rule matches, -EINVAL if @map is
- * malformed.
+ * Return: 0 on a match, -ENOENT if no rule matches, -EINVAL if @dev or
+ * @type is malformed or @map is.
  */
 int cma_map_match(const char *map, const char *dev, const char *type,
 		  const char **list, size_t *len)
 {
+	if (!cma_dev_name_valid(dev) || !cma_name_valid(type, strlen(type)))
+		return -EINVAL;
 	return cma_map_walk(map, dev, type, list, len);
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_map_match);

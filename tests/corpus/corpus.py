@@ -73,6 +73,7 @@ def load(name):
 
 def check_params(build):
     """Runs params.tsv through the grammar; returns the failures."""
+    os.makedirs(build, exist_ok=True)
     exe = os.path.join(build, "corpus-params")
     subprocess.run(["gcc", "-fsanitize=address,undefined",
                     "-fno-sanitize-recover=all", "-g", "-O1", "-Wall",

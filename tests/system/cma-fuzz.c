@@ -87,17 +87,23 @@ static const char *devices[] = {
 	"/x", "camera0/", "camera0/a/b",
 };
 
+/* A chunk this process allocated, as far as it knows. */
 struct chunk {
-	int fd;		/* index in fds[], or -1 */
-	unsigned int gen;	/* fdgen[fd] when allocated */
+	int live;
+	unsigned int file;	/* fileid[] of the file it came from */
 	uint32_t id;
 	uint64_t offset, size;
-	int fresh;
+	int fresh;		/* not mapped yet: must read as zero */
 };
 
-/* Open files; fdgen[] tells a reopened slot from the file it replaced. */
+/*
+ * Open /dev/cma descriptors.  fileid[] names the open file behind a slot
+ * (a dup has its original's); shared[] says a child may have used it
+ * since, after which what this process knows of its chunks is a guess.
+ */
 static int fds[MAX_FDS];
-static unsigned int fdgen[MAX_FDS];
+static unsigned int fileid[MAX_FDS], next_file;
+static int shared[MAX_FDS];
 static struct chunk ids[MAX_IDS];
 static struct map { char *addr; size_t len; } maps[MAX_MAPS];
 static int bufs[MAX_BUFS];
@@ -138,6 +144,70 @@ static void find_regions(void)
 	}
 	if (d)
 		closedir(d);
+}
+
+/*
+ * The slot of the open file @c came from, if this process alone has used
+ * that file, so its knowledge of @c is exact; else -1.
+ */
+static int known_slot(const struct chunk *c)
+{
+	int i;
+
+	if (is_child || !c->live)
+		return -1;
+	for (i = 0; i < MAX_FDS; i++)
+		if (fds[i] >= 0 && fileid[i] == c->file)
+			return shared[i] ? -1 : i;
+	return -1;
+}
+
+/* Forgets every record of chunk @id of file @file. */
+static void forget(unsigned int file, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < MAX_IDS; i++)
+		if (ids[i].live && ids[i].file == file && ids[i].id == id)
+			ids[i].live = 0;
+}
+
+/* The live chunk of @file at mmap offset @off, if on record. */
+static struct chunk *find_token(unsigned int file, uint64_t off)
+{
+	int i;
+
+	for (i = 0; i < MAX_IDS; i++)
+		if (ids[i].live && ids[i].file == file && ids[i].offset == off)
+			return &ids[i];
+	return NULL;
+}
+
+/*
+ * A record for a new chunk.  Records of files only this process used are
+ * never dropped while their chunk lives (find_token() relies on that): if
+ * every record is such a one, a chunk is freed to make room.
+ */
+static struct chunk *new_record(void)
+{
+	struct cma_regions_free fr = { 0 };
+	unsigned int start = below(MAX_IDS), i;
+	struct chunk *c;
+	int k;
+
+	for (i = 0; i < MAX_IDS; i++) {
+		c = &ids[(start + i) % MAX_IDS];
+		if (known_slot(c) < 0)
+			return c;
+	}
+	c = &ids[start];
+	k = known_slot(c);
+	fr.id = c->id;
+	if (ioctl(fds[k], CMA_REGIONS_IOC_FREE, &fr))
+		problem("free of live chunk %u: %s", c->id, strerror(errno));
+	frees++;
+	c->live = 0;
+	return c;
 }
 
 static int free_slot(int *a, int n)
@@ -190,7 +260,7 @@ static uint64_t random_alignment(void)
 static void op_alloc(void)
 {
 	struct cma_regions_alloc a = { 0 };
-	int f = below(MAX_FDS), slot;
+	int f = below(MAX_FDS);
 
 	if (fds[f] < 0)
 		return;
@@ -225,15 +295,17 @@ static void op_alloc(void)
 		problem("alloc: id %u, offset 0x%llx, size %llu", a.id,
 			(unsigned long long)a.offset,
 			(unsigned long long)a.size);
-	slot = below(MAX_IDS);
-	ids[slot] = (struct chunk){ f, fdgen[f], a.id, a.offset, a.size, 1 };
+	forget(fileid[f], a.id);
+	*new_record() = (struct chunk){ 1, fileid[f], a.id, a.offset, a.size,
+					1 };
 }
 
 static void op_free(void)
 {
 	struct cma_regions_free fr = { 0 };
 	struct chunk *c = &ids[below(MAX_IDS)];
-	int f = c->fd >= 0 && below(4) ? c->fd : (int)below(MAX_FDS);
+	int k = known_slot(c);
+	int f = k >= 0 && below(4) ? k : (int)below(MAX_FDS);
 
 	if (fds[f] < 0)
 		return;
@@ -242,11 +314,15 @@ static void op_free(void)
 		fr.flags = 1;
 	if (ioctl(fds[f], CMA_REGIONS_IOC_FREE, &fr)) {
 		expect_errno("free", errno, ",22,2,");
+		if (errno == ENOENT && f == k && fr.id == c->id)
+			problem("free of live chunk %u: ENOENT", c->id);
 		return;
 	}
 	frees++;
-	if (f == c->fd && fr.id == c->id)
-		c->fd = -1;
+	if (!fr.flags)
+		forget(fileid[f], fr.id);
+	else
+		problem("free with flags 1 succeeded");
 }
 
 static void op_info(void)
@@ -298,9 +374,11 @@ static void add_map(char *addr, size_t len)
 static void op_mmap(void)
 {
 	struct chunk *c = &ids[below(MAX_IDS)];
-	int f = c->fd >= 0 ? c->fd : (int)below(MAX_FDS);
+	int k = known_slot(c);
+	int f = k >= 0 ? k : (int)below(MAX_FDS);
 	uint64_t off = c->offset, len = c->size;
-	int flags = MAP_SHARED, beyond = 0;
+	int flags = MAP_SHARED, known, ok;
+	struct chunk *t;
 	char *p;
 
 	if (fds[f] < 0 || !len)
@@ -308,15 +386,12 @@ static void op_mmap(void)
 	switch (below(8)) {
 	case 0:
 		len += 4096;
-		beyond = 1;
 		break;
 	case 1:
 		off += 4096;
-		beyond = 1;
 		break;
 	case 2:
 		flags = MAP_PRIVATE;
-		beyond = 1;
 		break;
 	case 3:
 		len = 4096 * (1 + below(len / 4096));
@@ -324,18 +399,30 @@ static void op_mmap(void)
 	}
 	mmaps++;
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fds[f], off);
+	/*
+	 * In a file only this process used, every live chunk is on record:
+	 * the mmap must succeed exactly when it asks for a shared mapping of
+	 * at most one chunk's size at that chunk's token.
+	 */
+	known = !is_child && !shared[f];
+	t = known ? find_token(fileid[f], off) : NULL;
+	ok = t && len <= t->size && flags == MAP_SHARED;
 	if (p == MAP_FAILED) {
 		expect_errno("mmap", errno, ",22,");
+		if (known && ok)
+			problem("mmap of %llu bytes of live chunk %u: %s",
+				(unsigned long long)len, t->id,
+				strerror(errno));
 		return;
 	}
-	if (beyond)
-		problem("mmap of %llu bytes at 0x%llx (%s) of a %llu-byte chunk succeeded",
+	if (known && !ok)
+		problem("mmap of %llu bytes at 0x%llx (%s) succeeded: %s",
 			(unsigned long long)len, (unsigned long long)off,
 			flags == MAP_PRIVATE ? "private" : "shared",
-			(unsigned long long)c->size);
-	if (c->fresh && f == c->fd && c->gen == fdgen[f] && off == c->offset) {
+			t ? "beyond its chunk" : "no chunk there");
+	if (t && t->fresh) {
 		check_fresh("mmap", (unsigned char *)p, len);
-		c->fresh = 0;
+		t->fresh = 0;
 	}
 	/* A child writes nothing: its parent's chunks may still be fresh. */
 	if (!is_child) {
@@ -412,18 +499,21 @@ static void close_random(void)
 
 static void op_open(void)
 {
-	int i = free_slot(fds, MAX_FDS), j;
+	int i = free_slot(fds, MAX_FDS), j = below(MAX_FDS);
 
 	if (i < 0)
 		return;
-	j = below(MAX_FDS);
-	if (fds[j] >= 0 && below(2))
+	if (fds[j] >= 0 && below(2)) {
 		fds[i] = dup(fds[j]);
-	else
+		fileid[i] = fileid[j];
+		shared[i] = shared[j];
+	} else {
 		fds[i] = open("/dev/cma", O_RDWR | O_CLOEXEC);
+		fileid[i] = ++next_file;
+		shared[i] = 0;
+	}
 	if (fds[i] < 0)
 		problem("open /dev/cma: %s", strerror(errno));
-	fdgen[i]++;
 }
 
 static void op_touch(void)
@@ -483,6 +573,10 @@ static void op_fork(void)
 	}
 	forks++;
 	kids[i] = pid;
+	/* The child may free, allocate and map through every open file. */
+	for (i = 0; i < MAX_FDS; i++)
+		if (fds[i] >= 0)
+			shared[i] = 1;
 	/* Kill it at once, a little later, or let it finish. */
 	switch (below(3)) {
 	case 0:
@@ -555,8 +649,6 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < MAX_FDS; i++)
 		fds[i] = -1;
-	for (i = 0; i < MAX_IDS; i++)
-		ids[i].fd = -1;
 	for (i = 0; i < MAX_BUFS; i++)
 		bufs[i] = -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -883,6 +883,12 @@ static int cmd_ioctl(int argc, char **argv)
 		bool is_f = req == CMA_REGIONS_IOC_FREE;
 		bool is_i = req == CMA_REGIONS_IOC_INFO;
 
+		/* flags, id and count are __u32: never cut a value short. */
+		if ((!strcmp(f, "flags") || !strcmp(f, "id") ||
+		     !strcmp(f, "count")) && v > 0xffffffffULL)
+			return fail(ERANGE, "ioctl: %s=%s does not fit in 32 bits",
+				    f, eq);
+
 		if (!strcmp(f, "spec") && !is_f) {
 			int len = unescape(eq);
 

@@ -104,6 +104,8 @@ static const char * const cma_invalid_maps[] = {
 	"\x01=r",
 	"a\x7f=r",
 	"a=r\t",
+	"a=r\xe9",
+	"\xc0=r",
 };
 
 static void cma_invalid_map_desc(const char * const *p, char *desc)
@@ -442,6 +444,8 @@ static const struct cma_names_case cma_names_cases[] = {
 	{ "a;b", -EINVAL },
 	{ "a/b", -EINVAL },
 	{ "abcdefghijklmnopqrstuvwxyz012345", -EINVAL },
+	{ "vid\xe9o", -EINVAL },
+	{ "\xff", -EINVAL },
 };
 
 static void cma_names_desc(const struct cma_names_case *c, char *desc)
