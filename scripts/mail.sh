@@ -153,6 +153,12 @@ format || { echo "  FAIL  git format-patch"; exit 1; }
 ls "$OUT" | sed 's/^/  /'
 
 if [ -z "$roundtrip" ]; then
+	stage "recipients (scripts/get_maintainer.pl --no-git, patched tree)"
+	for p in "$OUT"/*.patch; do
+		echo "  $(basename "$p"):"
+		recipients "$p" | sed 's/^/    /'
+	done
+	stage "git send-email${send:- --dry-run}"
 	if [ -n "$send" ]; then
 		send_email "${extra[@]}"
 	else
@@ -180,6 +186,7 @@ got=$(grep -c '^From mboxrd@z' "$mbox" 2>/dev/null)
 	bad "the mbox holds $got mails, not $((n + 1))"
 
 rm -rf "$MAIL/b4"
+mkdir -p "$MAIL/b4"
 msgid=$(sed -n 's/^Message-ID: <\(.*\)>$/\1/Ip' "$mbox" | head -n 1)
 (cd "$MAIL" && b4 --offline-mode am -m "$mbox" -o "$MAIL/b4" "$msgid" \
 	>"$MAIL/b4.log" 2>&1 ||
@@ -193,7 +200,7 @@ else
 fi
 order=$(grep '^Subject: ' "$mbx" 2>/dev/null |
 	sed -n 's/^Subject: \[PATCH v[0-9]* \([0-9]*\)\/.*/\1/p' | tr '\n' ' ')
-want=$(seq -s ' ' -w 1 "$n" | sed 's/$/ /')
+want=$(seq -s ' ' 1 "$n" | sed 's/$/ /')
 [ "$order" = "$want" ] && ok "b4's mbox has patches 1..$n in order" ||
 	bad "b4's patch order" "got '$order'" "want '$want'"
 

@@ -253,7 +253,8 @@ touches_off() {
 	case $2 in arm) other=x86 ;; *) other=arm ;; esac
 	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
 		grep -v -e '^mm/cma_regions/' -e '^Documentation/' \
-			-e '^tools/' -e "^arch/$other/" | grep -q .
+			-e '^tools/' -e '^MAINTAINERS$' -e "^arch/$other/" |
+		grep -q .
 }
 
 # Does patch $1 change what ARCH $2 compiles with the framework on?  Not if
@@ -263,8 +264,8 @@ touches_off() {
 touches_on() {
 	local only
 	case $2 in
-	arm) only='^arch/x86/\|^Documentation/\|^tools/' ;;
-	*) only='^arch/arm/\|^Documentation/\|^tools/\|^mm/cma_regions/of\.c$' ;;
+	arm) only='^arch/x86/\|^Documentation/\|^tools/\|^MAINTAINERS$' ;;
+	*) only='^arch/arm/\|^Documentation/\|^tools/\|^MAINTAINERS$\|^mm/cma_regions/of\.c$' ;;
 	esac
 	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
 		grep -v "$only" | grep -q .
@@ -278,8 +279,15 @@ touches_on() {
 # Two passes, so the configuration changes twice, not at every patch;
 # the full series is pushed again at the end.
 bisect_build() {
-	local n p arm pass last
-	last=$(series_patches | wc -l)
+	local n p arm pass last_x86=0 last_arm=0
+	# The last patch that changes what an architecture compiles is built
+	# by the KUnit stage, whatever follows it.
+	n=0
+	for p in $(series_patches); do
+		n=$((n + 1))
+		touches_on "$p" x86_64 && last_x86=$n
+		touches_on "$p" arm && last_arm=$n
+	done
 	rm -f "$WORK/.cma-series"
 	for pass in on off; do
 		n=0
@@ -292,10 +300,10 @@ bisect_build() {
 			grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
 				"$ROOT/patches/$p" && arm=1
 			if [ $pass = on ]; then
-				[ $n -lt "$last" ] || continue
-				touches_on "$p" x86_64 &&
+				[ $n -lt $last_x86 ] && touches_on "$p" x86_64 &&
 					bisect_arch x86_64 "$n" "$p" on
-				[ -n "$arm" ] && touches_on "$p" arm &&
+				[ -n "$arm" ] && [ $n -lt $last_arm ] &&
+					touches_on "$p" arm &&
 					bisect_arch arm "$n" "$p" on
 			else
 				touches_off "$p" x86_64 &&
