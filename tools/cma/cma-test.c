@@ -895,8 +895,9 @@ static int cmd_ioctl(int argc, char **argv)
 			if (len < 0 || len >= CMA_REGIONS_SPEC_MAX)
 				return fail(EINVAL, "ioctl: bad spec");
 			memcpy(is_a ? u.a.spec : u.i.spec, eq, len);
+			continue;
 		}
-		else if (!strcmp(f, "spec-unterminated") && !is_f)
+		if (!strcmp(f, "spec-unterminated") && !is_f)
 			memset(is_a ? u.a.spec : u.i.spec, 'a',
 			       CMA_REGIONS_SPEC_MAX);
 		else if (!strncmp(f, "reserved", 8) && f[8] >= '0' &&
