@@ -207,21 +207,38 @@ bisect_arch() {
 				   echo '# CONFIG_CMA_REGIONS is not set')
 	log=$LOGS/bisect-$arch-$n-$cfg.log
 	mkdir -p "$dir"
+	[ -f "$dir/.config" ] && cp "$dir/.config" "$dir/.config.before"
 	echo "$frag" >"$dir/.config"
 	# Off, only the hooks the patch touches must compile away: build their
 	# objects (and the directories of touched Makefiles and Kconfigs), not
-	# vmlinux.  On, the whole kernel is built and linked.
+	# vmlinux.  On, the whole kernel is built: linked the first time in a
+	# run, and after that up to vmlinux.o, whose undefined symbols must be
+	# ones the first link resolved (its linker-script symbols) -- the
+	# kallsyms links add nothing a patch can break, and cost a third of
+	# an incremental build.
 	# A directory and an object in it must not be goals of one make:
 	# both would compile the object at once and race on its .d file.
 	# So objects and directories are built by two makes, in turn.
-	local objs=() dirs=() rc=0 goals
+	local objs=() dirs=() rc=0 goals nm=nm linked undef
+	[ "$arch" = arm ] && nm=${ARM_CROSS}nm
+	eval "linked=\${BISECT_LINKED_$arch:-}"
 	if [ "$cfg" = off ]; then
 		mapfile -t objs < <(off_targets "$p" "$arch" | grep -v '/$')
 		mapfile -t dirs < <(off_targets "$p" "$arch" | grep '/$')
+	elif [ -n "$linked" ]; then
+		objs=(vmlinux.o)
 	fi
 	[ ${#objs[@]} -gt 0 ] || [ ${#dirs[@]} -gt 0 ] || objs=(vmlinux)
 	run_logged "$log" make -C "$WORK" O="$dir" ARCH="$arch" \
 		"${cross[@]}" "$(kunit_cc "$arch")" olddefconfig || rc=1
+	# A patch whose only change here is Kconfig text that leaves the
+	# configuration as it was cannot change what is built.
+	if [ $rc = 0 ] && [ "$cfg" = on ] && [ -n "$linked" ] &&
+	   ! arch_files "$p" "$arch" | grep -qv '/Kconfig[^/]*$' &&
+	   cmp -s "$dir/.config" "$dir/.config.before"; then
+		pass "$arch builds after patch $n ($p), CMA_REGIONS=$cfg: only Kconfig text changed, configuration identical, nothing to build"
+		return
+	fi
 	: >"$log.build"
 	for goals in "${objs[*]}" "${dirs[*]}"; do
 		[ $rc = 0 ] && [ -n "$goals" ] || continue
@@ -231,6 +248,18 @@ bisect_arch() {
 			"$(kunit_cc "$arch")" $goals || rc=1
 		cat "$log.build.part" >>"$log.build"
 	done
+	if [ $rc = 0 ] && [ "$cfg" = on ]; then
+		undef=$("$nm" -u "$dir/vmlinux.o" | awk '{print $2}' | LC_ALL=C sort -u)
+		if [ -z "$linked" ]; then
+			echo "$undef" >"$dir/.bisect-linker-symbols"
+			eval "BISECT_LINKED_$arch=1"
+		elif undef=$(LC_ALL=C comm -23 <(echo "$undef") \
+				"$dir/.bisect-linker-symbols") && [ -n "$undef" ]; then
+			fail "$arch builds after patch $n ($p), CMA_REGIONS=$cfg: undefined in vmlinux.o" \
+				"$undef"
+			return
+		fi
+	fi
 	if [ $rc = 0 ]; then
 		if grep -E 'warning:' "$log" "$log.build" |
 		   grep -q 'cma_regions\|cma-dev\|mach-virt'; then
@@ -243,6 +272,17 @@ bisect_arch() {
 		fail "$arch builds after patch $n ($p), CMA_REGIONS=$cfg" \
 			"log: $log.build"
 	fi
+}
+
+# arch_files PATCH ARCH: the files of PATCH that ARCH's build can read.
+arch_files() {
+	local only
+	case $2 in
+	arm) only='^arch/x86/\|^Documentation/\|^tools/\|^MAINTAINERS$' ;;
+	*) only='^arch/arm/\|^Documentation/\|^tools/\|^MAINTAINERS$\|^mm/cma_regions/of\.c$' ;;
+	esac
+	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
+		grep -v "$only"
 }
 
 # Does patch $1 change what ARCH $2 compiles with the framework off?  Only
@@ -262,13 +302,7 @@ touches_off() {
 # architecture builds (arch/ of the other one; the device-tree code is
 # arm's here).
 touches_on() {
-	local only
-	case $2 in
-	arm) only='^arch/x86/\|^Documentation/\|^tools/\|^MAINTAINERS$' ;;
-	*) only='^arch/arm/\|^Documentation/\|^tools/\|^MAINTAINERS$\|^mm/cma_regions/of\.c$' ;;
-	esac
-	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
-		grep -v "$only" | grep -q .
+	arch_files "$1" "$2" | grep -q .
 }
 
 # Every prefix of the series builds: with the framework on wherever a
