@@ -188,9 +188,7 @@ got=$(grep -c '^From mboxrd@z' "$mbox" 2>/dev/null)
 rm -rf "$MAIL/b4"
 mkdir -p "$MAIL/b4"
 msgid=$(sed -n 's/^Message-ID: <\(.*\)>$/\1/Ip' "$mbox" | head -n 1)
-(cd "$MAIL" && b4 --offline-mode am -m "$mbox" -o "$MAIL/b4" "$msgid" \
-	>"$MAIL/b4.log" 2>&1 ||
- b4 am -m "$mbox" -o "$MAIL/b4" "$msgid" >"$MAIL/b4.log" 2>&1)
+(cd "$MAIL" && b4 am -m "$mbox" -o "$MAIL/b4" "$msgid" >"$MAIL/b4.log" 2>&1)
 mbx=$(ls "$MAIL"/b4/*.mbx 2>/dev/null | head -n 1)
 if [ -n "$mbx" ] && grep -q "Total patches: $n" "$MAIL/b4.log" &&
    ! grep -qi 'missing\|not found\|ERROR' "$MAIL/b4.log"; then

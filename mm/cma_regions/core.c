@@ -145,6 +145,27 @@ static struct cma_map *cma_map_get_current(void)
 	return map;
 }
 
+/*
+ * Finds the regions the map in force gives @dev_name and @type (NULL for
+ * the default type).  On success *@list points into *@map, which the
+ * caller releases with cma_map_put().  A malformed name or type is -EINVAL
+ * whether or not a map is set; no map, or no rule, is -ENOENT.
+ */
+static int cma_map_lookup(const char *dev_name, const char *type,
+			  struct cma_map **map, const char **list, size_t *len)
+{
+	int ret;
+
+	*map = cma_map_get_current();
+	ret = cma_map_match(*map ? (*map)->str : "", dev_name,
+			    type ?: CMA_DEFAULT_TYPE, list, len);
+	if (ret) {
+		cma_map_put(*map);
+		*map = NULL;
+	}
+	return ret;
+}
+
 /**
  * cma_map_replace() - put a new map in force
  * @str:	The new map; may be empty.
@@ -582,11 +603,11 @@ static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
  *
  * Context: Process context; may sleep.
  * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
- * NULL or empty @dev_name, a zero or overflowing @size or an @alignment
- * that is not a power of two, or, while a map is in force, a @dev_name
- * that is not printable ASCII without blanks and '/' or a @type that is
- * not a name; -ENOENT if no rule matches or none of its regions is
- * registered; -ENOMEM if none of them has room.
+ * NULL @dev_name or one that is empty or not printable ASCII without
+ * blanks and '/', a @type that is not a name, a zero or overflowing @size
+ * or an @alignment that is not a power of two; -ENOENT if no map is set,
+ * no rule matches or none of its regions is registered; -ENOMEM if none
+ * of them has room.
  */
 struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 				     size_t size, phys_addr_t alignment)
@@ -597,18 +618,13 @@ struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 	size_t len;
 	int ret;
 
-	if (!dev_name || !*dev_name || cma_check_request(&size, &alignment))
+	if (!dev_name || cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
 
-	map = cma_map_get_current();
-	if (!map)
-		return ERR_PTR(-ENOENT);
-	ret = cma_map_match(map->str, dev_name, type ?: CMA_DEFAULT_TYPE,
-			    &list, &len);
+	ret = cma_map_lookup(dev_name, type, &map, &list, &len);
 	if (ret)
-		chunk = ERR_PTR(ret);
-	else
-		chunk = cma_alloc_from_list(list, len, size, alignment);
+		return ERR_PTR(ret);
+	chunk = cma_alloc_from_list(list, len, size, alignment);
 	cma_map_put(map);
 	return chunk;
 }
@@ -900,10 +916,9 @@ static int cma_info_list(struct cma_info *info, const char *list, size_t len)
  * @type:	Type of memory, or NULL for ``"common"``.
  *
  * Context: Process context; may sleep.
- * Return: 0 on success, -EINVAL if @info is NULL or @dev_name is NULL or
- * empty or, while a map is in force, @dev_name or @type is malformed (as
- * for cma_alloc_for_name()), -ENOENT if no rule matches or none of its
- * regions is registered.
+ * Return: 0 on success, -EINVAL if @info or @dev_name is NULL or
+ * @dev_name or @type is malformed (as for cma_alloc_for_name()), -ENOENT
+ * if no map is set, no rule matches or none of its regions is registered.
  */
 int cma_info_for_name(struct cma_info *info, const char *dev_name,
 		      const char *type)
@@ -913,16 +928,13 @@ int cma_info_for_name(struct cma_info *info, const char *dev_name,
 	size_t len;
 	int ret;
 
-	if (!info || !dev_name || !*dev_name)
+	if (!info || !dev_name)
 		return -EINVAL;
 
-	map = cma_map_get_current();
-	if (!map)
-		return -ENOENT;
-	ret = cma_map_match(map->str, dev_name, type ?: CMA_DEFAULT_TYPE,
-			    &list, &len);
-	if (!ret)
-		ret = cma_info_list(info, list, len);
+	ret = cma_map_lookup(dev_name, type, &map, &list, &len);
+	if (ret)
+		return ret;
+	ret = cma_info_list(info, list, len);
 	cma_map_put(map);
 	return ret;
 }

@@ -426,11 +426,19 @@ fail:
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_parse_regions);
 
-/* Printable ASCII but the map's separators. */
+/*
+ * A character of a device name as a request carries it: printable ASCII
+ * but '/', which separates the type in a "device/type" request.
+ */
+static bool cma_dev_name_char(char c)
+{
+	return isascii(c) && isgraph(c) && c != '/';
+}
+
+/* ... and as a map pattern holds it: not one of the map's separators. */
 static bool cma_dev_char(char c)
 {
-	return c >= '!' && c <= '~' && c != ',' && c != ';' && c != '=' &&
-	       c != '/';
+	return cma_dev_name_char(c) && c != ',' && c != ';' && c != '=';
 }
 
 static bool cma_dev_match(const char *pat, size_t len, const char *name)
@@ -559,16 +567,12 @@ int cma_map_validate(const char *map)
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_map_validate);
 
-/*
- * A device name a request may carry: printable ASCII without blanks or
- * '/', which separates the type in a "device/type" request.
- */
 static bool cma_dev_name_valid(const char *dev)
 {
 	if (!*dev)
 		return false;
 	for (; *dev; dev++)
-		if (*dev < '!' || *dev > '~' || *dev == '/')
+		if (!cma_dev_name_char(*dev))
 			return false;
 	return true;
 }

@@ -564,6 +564,19 @@ static void cma_regions_test_alloc_for_name(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, cma_info_for_name(&info, "kt-other", NULL),
 			-ENOENT);
+
+	/* Malformed names are refused whatever the map says, or if empty. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for_name("kt byname", NULL,
+							 SZ_4K, 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for_name("kt-byname", "a/b",
+							 SZ_4K, 0)), -EINVAL);
+	kt_map(test, "%s", "");
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_for_name("kt/byname", NULL,
+							 SZ_4K, 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_for_name(&info, "kt-byname", "*"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_info_for_name(&info, "kt-byname", NULL),
+			-ENOENT);
 }
 
 static int kt_failing_init(struct cma_region *reg)

@@ -234,6 +234,35 @@ static void cma_regions_test_map_match(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, strncmp(list, c->list, len), 0);
 }
 
+/* Requests no map can match: refused before any rule is looked at. */
+static const struct cma_match_case cma_bad_request_cases[] = {
+	{ "*=r", "", "common" },
+	{ "*=r", "a b", "common" },
+	{ "*=r", "a/b", "common" },
+	{ "*=r", "a\n", "common" },
+	{ "*=r", "a\x7f", "common" },
+	{ "*=r", "a\xe9", "common" },
+	{ "*=r", "a", "" },
+	{ "*=r", "a", "*" },
+	{ "*=r", "a", "b/c" },
+	{ "*=r", "a", "b c" },
+	{ "*=r", "a", "abcdefghijklmnopqrstuvwxyz012345" },
+	{ "", "a b", "common" },
+};
+
+KUNIT_ARRAY_PARAM(cma_bad_request, cma_bad_request_cases, cma_match_desc);
+
+static void cma_regions_test_map_match_bad_request(struct kunit *test)
+{
+	const struct cma_match_case *c = test->param_value;
+	const char *list = NULL;
+	size_t len = 0;
+
+	KUNIT_EXPECT_EQ(test, cma_map_match(c->map, c->dev, c->type, &list,
+					    &len), -EINVAL);
+	KUNIT_EXPECT_NULL(test, list);
+}
+
 struct cma_regions_case {
 	const char *str;
 	int count;
@@ -493,6 +522,8 @@ static struct kunit_case cma_parse_cases[] = {
 			 cma_invalid_map_gen_params),
 	KUNIT_CASE(cma_regions_test_map_too_long),
 	KUNIT_CASE_PARAM(cma_regions_test_map_match, cma_match_gen_params),
+	KUNIT_CASE_PARAM(cma_regions_test_map_match_bad_request,
+			 cma_bad_request_gen_params),
 	KUNIT_CASE_PARAM(cma_regions_test_regions_valid,
 			 cma_valid_regions_gen_params),
 	KUNIT_CASE_PARAM(cma_regions_test_regions_invalid,

@@ -11,6 +11,7 @@
 #undef isalnum
 #undef isascii
 #undef isdigit
+#undef isgraph
 #undef isxdigit
 #undef tolower
 static inline int shim_isalnum(int c)
@@ -23,6 +24,8 @@ static inline int shim_isalnum(int c)
 #define isalnum(c)	shim_isalnum(c)
 #define isascii(c)	(((unsigned char)(c)) <= 0x7f)
 #define isdigit(c)	isdigit((unsigned char)(c))
+/* Used only after isascii(), where glibc and the kernel agree. */
+#define isgraph(c)	isgraph((unsigned char)(c))
 #define isxdigit(c)	isxdigit((unsigned char)(c))
 #define tolower(c)	tolower((unsigned char)(c))
 #endif
