@@ -32,9 +32,16 @@
  * the holes between the request's size and that size plus the alignment
  * one by one before it succeeds or fails.
  *
- * Memory: one hole structure per live chunk, plus one.  Allocation takes the
- * structure the chunk's eventual free may need, so free never allocates and
- * cannot fail.
+ * Memory: a free may need a new hole structure, and must not fail, so the
+ * allocator keeps spares.  Holes are separated by chunks, so with c live
+ * chunks there are at most c + 1 holes, and a sequence of k frees can
+ * leave at most min(h + k, c - k + 1) holes where there are h now: at most
+ * (h + c + 1) / 2.  The allocator therefore holds exactly
+ * DIV_ROUND_UP(h + c + 1, 2) hole structures, holes and spares together:
+ * allocation takes the one it may need first, so free never allocates and
+ * cannot fail, and both give back what is beyond that number.  That is
+ * between half a structure and one structure per live chunk, where the
+ * chunk's own eventual hole would cost one.
  *
  * Locking: the core calls every operation under the region's lock, which
  * guards the trees and the spare list; the allocator takes no lock itself.
@@ -77,13 +84,18 @@ struct cma_bf_hole {
  * struct cma_bf - a region's free space; guarded by the region's lock
  * @by_start:	Holes by start address.
  * @by_size:	Holes by size, then start address.
- * @spare:	Unused hole structures: one per live chunk, less the holes
- *		beyond the first.
+ * @spare:	Unused hole structures.
+ * @holes:	Number of holes.
+ * @spares:	Number of structures on @spare.
+ * @chunks:	Number of live chunks.
  */
 struct cma_bf {
 	struct rb_root by_start;
 	struct rb_root by_size;
 	struct cma_bf_hole *spare;
+	unsigned long holes;
+	unsigned long spares;
+	unsigned long chunks;
 };
 
 static struct kmem_cache *cma_bf_cache;
@@ -92,15 +104,33 @@ static void cma_bf_push_spare(struct cma_bf *bf, struct cma_bf_hole *hole)
 {
 	hole->next_spare = bf->spare;
 	bf->spare = hole;
+	bf->spares++;
 }
 
 static struct cma_bf_hole *cma_bf_pop_spare(struct cma_bf *bf)
 {
 	struct cma_bf_hole *hole = bf->spare;
 
-	if (hole)
+	if (hole) {
 		bf->spare = hole->next_spare;
+		bf->spares--;
+	}
 	return hole;
+}
+
+/* The hole structures to hold with @holes holes and @chunks live chunks. */
+static unsigned long cma_bf_needed(unsigned long holes, unsigned long chunks)
+{
+	return DIV_ROUND_UP(holes + chunks + 1, 2);
+}
+
+/* Give back the structures beyond what the current state needs. */
+static void cma_bf_trim(struct cma_bf *bf)
+{
+	unsigned long need = cma_bf_needed(bf->holes, bf->chunks);
+
+	while (bf->holes + bf->spares > need)
+		kmem_cache_free(cma_bf_cache, cma_bf_pop_spare(bf));
 }
 
 static void cma_bf_insert_by_start(struct cma_bf *bf, struct cma_bf_hole *hole)
@@ -197,18 +227,28 @@ static int cma_bf_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	struct cma_bf *bf = reg->private_data;
 	struct cma_bf_hole *hole, *tail;
 	phys_addr_t start, end;
+	unsigned long holes;
 
 	hole = cma_bf_find(bf, chunk->size, alignment);
 	if (!hole)
 		return -ENOMEM;
-	/* The structure this chunk's free may need. */
-	tail = kmem_cache_alloc(cma_bf_cache, GFP_KERNEL);
-	if (!tail)
-		return -ENOMEM;
-	cma_bf_push_spare(bf, tail);
-
 	start = ALIGN(hole->start, alignment);
 	end = start + chunk->size;
+
+	/*
+	 * The holes left once the chunk is cut out, and the structures that
+	 * state needs: at most one more than now, taken before anything
+	 * changes.
+	 */
+	holes = bf->holes - 1 + (start > hole->start) +
+		(end < hole->start + hole->size);
+	if (bf->holes + bf->spares < cma_bf_needed(holes, bf->chunks + 1)) {
+		tail = kmem_cache_alloc(cma_bf_cache, GFP_KERNEL);
+		if (!tail)
+			return -ENOMEM;
+		cma_bf_push_spare(bf, tail);
+	}
+
 	rb_erase(&hole->by_size, &bf->by_size);
 
 	if (end < hole->start + hole->size) {
@@ -234,6 +274,9 @@ static int cma_bf_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 		rb_erase(&hole->by_start, &bf->by_start);
 		cma_bf_push_spare(bf, hole);
 	}
+	bf->holes = holes;
+	bf->chunks++;
+	cma_bf_trim(bf);
 
 	chunk->start = start;
 	return 0;
@@ -271,6 +314,7 @@ static void cma_bf_free(struct cma_region *reg, struct cma_chunk *chunk)
 			rb_erase(&next->by_size, &bf->by_size);
 			rb_erase(&next->by_start, &bf->by_start);
 			cma_bf_push_spare(bf, next);
+			bf->holes--;
 		}
 		cma_bf_insert_by_size(bf, prev);
 	} else if (next && next->start == end) {
@@ -279,6 +323,7 @@ static void cma_bf_free(struct cma_region *reg, struct cma_chunk *chunk)
 		next->size += chunk->size;
 		cma_bf_insert_by_size(bf, next);
 	} else {
+		/* There is a spare: see "Memory" above. */
 		hole = cma_bf_pop_spare(bf);
 		if (WARN_ON_ONCE(!hole))
 			return;
@@ -286,12 +331,10 @@ static void cma_bf_free(struct cma_region *reg, struct cma_chunk *chunk)
 		hole->size = chunk->size;
 		cma_bf_insert_by_start(bf, hole);
 		cma_bf_insert_by_size(bf, hole);
+		bf->holes++;
 	}
-
-	/* One structure fewer is needed now. */
-	hole = cma_bf_pop_spare(bf);
-	if (!WARN_ON_ONCE(!hole))
-		kmem_cache_free(cma_bf_cache, hole);
+	bf->chunks--;
+	cma_bf_trim(bf);
 }
 
 static void cma_bf_cleanup(struct cma_region *reg)
@@ -326,6 +369,7 @@ static int cma_bf_init(struct cma_region *reg)
 	hole->size = reg->size;
 	cma_bf_insert_by_start(bf, hole);
 	cma_bf_insert_by_size(bf, hole);
+	bf->holes = 1;
 	reg->private_data = bf;
 	return 0;
 }
@@ -337,8 +381,10 @@ static int cma_bf_init(struct cma_region *reg)
  * @arg:	Passed to @hole.
  *
  * Checks that the holes lie inside the region in increasing, non-adjacent
- * order, that both trees hold the same holes, that the free space adds up,
- * and that there is one hole structure per live chunk plus one.
+ * order, that both trees hold the same holes, that the free space and the
+ * number of chunks agree with the region's, and that the allocator holds
+ * exactly the hole structures its free may need (DIV_ROUND_UP(holes +
+ * chunks + 1, 2), see "Memory" in the allocator's description).
  *
  * Context: Process context.  Takes and releases the region's lock.
  * Return: NULL if every invariant holds, else a description of the first
@@ -395,10 +441,14 @@ const char *cma_bf_verify(struct cma_region *reg,
 		spares++;
 	if (sized != holes)
 		err = "trees disagree on the number of holes";
+	else if (holes != bf->holes || spares != bf->spares)
+		err = "hole or spare count wrong";
 	else if (free != reg->free_space)
 		err = "free space does not add up";
-	else if (holes + spares != reg->users + 1)
-		err = "hole structures not one per chunk plus one";
+	else if (bf->chunks != reg->users)
+		err = "chunk count differs from the region's";
+	else if (holes + spares != cma_bf_needed(holes, bf->chunks))
+		err = "hole structures not (holes + chunks + 1) / 2";
 out:
 	mutex_unlock(&reg->lock);
 	return err;
@@ -406,16 +456,29 @@ out:
 EXPORT_SYMBOL_IF_KUNIT(cma_bf_verify);
 
 /**
- * cma_bf_hole_size() - the memory one hole structure takes
+ * cma_bf_metadata() - the memory a best-fit region's state takes
+ * @reg:	A region managed by the best-fit allocator.
  *
- * Context: Any context.
- * Return: the slab object size of a hole structure, in bytes.
+ * Context: Process context.  Takes and releases the region's lock.
+ * Return: the bytes of slab memory the allocator holds for @reg: its
+ * hole structures, spares included, and its own state; 0 if @reg has no
+ * best-fit state.
  */
-size_t cma_bf_hole_size(void)
+size_t cma_bf_metadata(struct cma_region *reg)
 {
-	return kmem_cache_size(cma_bf_cache);
+	struct cma_bf *bf;
+	size_t bytes = 0;
+
+	mutex_lock(&reg->lock);
+	bf = reg->private_data;
+	if (bf)
+		bytes = (bf->holes + bf->spares) *
+			kmem_cache_size(cma_bf_cache) +
+			kmalloc_size_roundup(sizeof(*bf));
+	mutex_unlock(&reg->lock);
+	return bytes;
 }
-EXPORT_SYMBOL_IF_KUNIT(cma_bf_hole_size);
+EXPORT_SYMBOL_IF_KUNIT(cma_bf_metadata);
 
 static struct cma_allocator cma_bf_allocator = {
 	.name		= "bf",

@@ -49,6 +49,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -89,6 +90,8 @@ static struct cma_map *cma_map_current;
 static __initdata struct {
 	struct list_head regions[CMA_EARLY_NR];
 	const char *map[CMA_EARLY_NR];
+	unsigned int reserved;		/* regions reserved, in all */
+	u64 reserve_ns;			/* time reserving them took */
 } cma_early = {
 	.regions = {
 		[CMA_EARLY_EXPLICIT] =
@@ -1445,6 +1448,7 @@ static void __init cma_early_report(struct cma_region *reg, int err)
 void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
 {
 	enum cma_early_origin win = cma_early_winner(), o;
+	u64 t0 = local_clock();
 	struct cma_region *reg;
 	int ret;
 
@@ -1460,11 +1464,13 @@ void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
 				continue;
 			}
 			reg->reserved = true;
+			cma_early.reserved++;
 			pr_info("region %s: reserved %zu KiB at %pa (%s)\n",
 				reg->name ?: "(private)", reg->size >> 10,
 				&reg->start, cma_early_origin_name[o]);
 		}
 	}
+	cma_early.reserve_ns += local_clock() - t0;
 }
 
 /*
@@ -1525,6 +1531,17 @@ static int __init cma_regions_init(void)
 	enum cma_early_origin o, win = CMA_EARLY_EXPLICIT;
 	struct cma_region *reg, *next, *copy;
 	int ret;
+
+	/*
+	 * What reserving cost the boot.  Where sched_clock() does not run
+	 * that early (arm, until time_init()), it cannot be told.
+	 */
+	if (cma_early.reserved && cma_early.reserve_ns)
+		pr_info("reserving %u regions took %llu ns\n",
+			cma_early.reserved, cma_early.reserve_ns);
+	else if (cma_early.reserved)
+		pr_info("reserving %u regions: no clock ran yet to time it\n",
+			cma_early.reserved);
 
 	for (o = CMA_EARLY_PLATFORM; o < CMA_EARLY_NR; o++) {
 		if (!cma_early.map[o])

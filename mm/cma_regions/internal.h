@@ -70,6 +70,6 @@ const char *cma_bf_verify(struct cma_region *reg,
 			  void (*hole)(void *arg, phys_addr_t start,
 				       size_t size),
 			  void *arg);
-size_t cma_bf_hole_size(void);
+size_t cma_bf_metadata(struct cma_region *reg);
 
 #endif /* _MM_CMA_REGIONS_INTERNAL_H */

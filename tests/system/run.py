@@ -181,10 +181,13 @@ BAD_LINES = [
 
 # User space: the regions of the board under the same names, from the
 # command line on both architectures, plus one waiting for an allocator
-# that never comes; cma-test scripts in tests/system/scripts/.
+# that never comes; cma-test scripts in tests/system/scripts/.  This boot
+# also measures what the regions cost it (initcall_debug, whose lines are
+# KERN_DEBUG): see boot_cost().
 USER_SPACE = dict(
     cmdline=['cma.regions="video=8M/1M;camera=4M;common=4M:bf;'
-             'spare=1M:later"', f'cma.map="{BOARD_MAP}"', "cmatest=user"],
+             'spare=1M:later"', f'cma.map="{BOARD_MAP}"', "cmatest=user",
+             "initcall_debug", "loglevel=8"],
     regions=[
         dict(name="video", size=8 * M, align=1 * M, origin="boot parameters"),
         dict(name="camera", size=4 * M, origin="boot parameters"),
@@ -631,7 +634,56 @@ def check_hostile(r, t, text):
             "no 'FUZZ: restored'")
 
 
-def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
+# The initcalls of the series: core, best fit, sysfs, device tree map,
+# /dev/cma and the heaps; initcall_debug's "calling" and "returned" lines
+# with their printk timestamps.
+OUR_INITCALL = (r"(cma_regions_init|cma_bf_module_init|cma_sysfs_init|"
+                r"cma_of_map_init|cma_dev_misc_init|cmar_heaps_init)\+\S+")
+CALLING = re.compile(r"^\[\s*(\d+\.\d+)\] calling  " + OUR_INITCALL, re.M)
+RETURNED = re.compile(r"^\[\s*(\d+\.\d+)\] initcall " + OUR_INITCALL +
+                      r" returned (-?\d+) after \d+ usecs$", re.M)
+
+
+def boot_cost(r, t, arch, text, out, log):
+    """What the regions cost the boot: the early reservation, as the core
+    timed it (sched_clock() does not run that early on arm), and the
+    series' initcalls, from the printk timestamps of initcall_debug's lines
+    (its own figures come from the clocksource, which is still jiffies
+    then).  Written to OUT/boot-cost.txt for scripts/bench.sh; timings are
+    never pass/fail."""
+    m = re.search(r"^cma_regions: reserving (\d+) regions(?: took (\d+) ns|"
+                  r": no clock ran yet to time it)$", text, re.M)
+    with open(log, errors="replace") as f:
+        raw = f.read()
+    called = {n: float(ts) for ts, n in CALLING.findall(raw)}
+    calls = [(n, int(rc), round((float(ts) - called[n]) * 1e6))
+             for ts, n, rc in RETURNED.findall(raw) if n in called]
+    # x86_64 times it when the TSC was calibrated by then (PIT fast
+    # calibration, which a loaded host can make fail); arm never can.
+    r.check(f"{t} boot cost: the reservation reported"
+            f"{'' if arch == 'x86_64' else ', untimed (no clock yet)'}",
+            m is not None and (arch == "x86_64" or m.group(2) is None),
+            "no 'cma_regions: reserving' line of the expected form")
+    names = {n for n, _, _ in calls}
+    want = {"cma_regions_init", "cma_bf_module_init", "cma_sysfs_init",
+            "cma_dev_misc_init", "cmar_heaps_init"}
+    r.check(f"{t} boot cost: the series' initcalls ran and returned 0",
+            want <= names and all(rc == 0 for _, rc, _ in calls),
+            f"got {calls}, want {sorted(want)}")
+    if m is None:
+        return
+    total = sum(us for _, _, us in calls)
+    line = (f"{arch}: {m.group(1)} regions; reservation "
+            f"{m.group(2) + ' ns' if m.group(2) else 'not timed (no clock yet)'}"
+            f"; initcalls {total} us (" +
+            ", ".join(f"{n} {us} us" for n, _, us in calls) + ")")
+    print(f"       boot cost: {line}")
+    with open(os.path.join(out, "boot-cost.txt"), "w") as f:
+        f.write(line + "\n")
+
+
+def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
+                   out):
     t = f"{name}:"
     r.check(f"{t} boots to init and powers off",
             "SYS: end" in text and not timed_out,
@@ -703,6 +755,8 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal):
               (f", chunk {c[1] >> 10} KiB at {c[0]:#x}" if c else ""))
 
     check_sysfs(r, t, sc, text, reserved)
+    if "initcall_debug" in sc.get("cmdline", []):
+        boot_cost(r, t, arch, text, out, log)
     if sc.get("user"):
         r.check(f"{t} user-space programs ran to the end",
                 f"SYS: user-space-done {sc['user']}" in text,
@@ -813,7 +867,7 @@ def main():
         text, wall, timed_out, log = boot(args.arch, args.kernel, initrd,
                                           args.out, name, sc)
         check_scenario(r, args.arch, name, sc, text, wall, timed_out, log,
-                       memtotal)
+                       memtotal, args.out)
     print(f"system {args.arch}: {r.passed} passed, {r.failed} failed")
     sys.exit(1 if r.failed else 0)
 
