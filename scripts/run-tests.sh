@@ -218,7 +218,10 @@ bisect_arch() {
 	# an incremental build.
 	# A directory and an object in it must not be goals of one make:
 	# both would compile the object at once and race on its .d file.
-	# So objects and directories are built by two makes, in turn.
+	# So objects and directories are built by two makes, in turn, and
+	# the objects by one job: an object the configuration does not build
+	# (arch/arm/mach-virt/virt.o with the framework off) is compiled twice
+	# even as the only goal, and two jobs race the same way.
 	local objs=() dirs=() rc=0 goals nm=nm linked undef
 	[ "$arch" = arm ] && nm=${ARM_CROSS}nm
 	eval "linked=\${BISECT_LINKED_$arch:-}"
@@ -240,11 +243,14 @@ bisect_arch() {
 		return
 	fi
 	: >"$log.build"
+	local jobs
 	for goals in "${objs[*]}" "${dirs[*]}"; do
 		[ $rc = 0 ] && [ -n "$goals" ] || continue
+		jobs=$JOBS
+		[ "$cfg" = off ] && [ "$goals" = "${objs[*]}" ] && jobs=1
 		# shellcheck disable=SC2086 # goals are paths without blanks
 		run_logged "$log.build.part" make -C "$WORK" O="$dir" \
-			ARCH="$arch" "${cross[@]}" --jobs="$JOBS" \
+			ARCH="$arch" "${cross[@]}" --jobs="$jobs" \
 			"$(kunit_cc "$arch")" $goals || rc=1
 		cat "$log.build.part" >>"$log.build"
 	done
