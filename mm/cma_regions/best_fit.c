@@ -129,7 +129,8 @@ static void cma_bf_trim(struct cma_bf *bf)
 {
 	unsigned long need = cma_bf_needed(bf->holes, bf->chunks);
 
-	while (bf->holes + bf->spares > need)
+	/* Never more holes than that while holes lie between chunks. */
+	while (bf->holes + bf->spares > need && bf->spare)
 		kmem_cache_free(cma_bf_cache, cma_bf_pop_spare(bf));
 }
 
