@@ -45,6 +45,7 @@ check() {
 		pass "$name"
 	else
 		fail "$name" "$(echo "$out" | tail -n 40)"
+		return 1
 	fi
 }
 
@@ -103,12 +104,25 @@ stage_done
 
 stage "checkpatch --strict --codespell, kernel-doc"
 CODESPELL_DICT=$(dpkg -L codespell 2>/dev/null | grep -m1 '/data/dictionary.txt$')
+# checkpatch exits 0 when it finds nothing and 1 when it reports something;
+# either way it ends with its summary, whose counts must be those of the
+# findings listed.  Anything else (it did not run, perl died) fails.
 checkpatch_one() {
-	local p=$1 out types t notes bad=0
+	local p=$1 out types t notes bad=0 rc sum n
 	[ -f "$CODESPELL_DICT" ] || { echo "no codespell dictionary"; return 1; }
 	out=$(cd "$WORK" && perl scripts/checkpatch.pl --strict --codespell \
-		--codespellfile "$CODESPELL_DICT" --show-types --no-summary \
+		--codespellfile "$CODESPELL_DICT" --show-types \
 		--terse "$ROOT/patches/$p" 2>&1)
+	rc=$?
+	sum=$(echo "$out" | sed -n 's/^.*total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks, [0-9]* lines checked$/\1 \2 \3/p')
+	n=$(echo "$out" | grep -cE '(ERROR|WARNING|CHECK):[A-Z0-9_]+:')
+	if [ -z "$sum" ] || [ $((${sum// /+})) -ne "$n" ] ||
+	   { [ $rc -ne 0 ] && [ $rc -ne 1 ]; } || { [ $rc -eq 0 ] && [ "$n" -ne 0 ]; } ||
+	   { [ $rc -eq 1 ] && [ "$n" -eq 0 ]; }; then
+		echo "checkpatch did not run to its summary (exit $rc, summary '$sum', $n findings):"
+		echo "$out" | tail -n 5
+		return 1
+	fi
 	types=$(echo "$out" | grep -oE '(ERROR|WARNING|CHECK):[A-Z0-9_]+' | sort -u)
 	notes=$(sed -n '/^---$/,/^diff --git/p' "$ROOT/patches/$p")
 	for t in $types; do
@@ -392,19 +406,22 @@ kunit_stage() {
 	fi
 	check "KUnit console on $arch has no kernel report (BUG, WARNING, KASAN, UBSAN, lockdep, hung task)" \
 		python3 "$ROOT/tests/system/run.py" --scan "$BUILD/kunit-$arch/test.log"
+	check "KUnit on $arch: every suite ran the cases kunit/expected-counts.tsv pins, skips only those it names" \
+		python3 "$ROOT/scripts/kunit-counts.py" "$arch" "$BUILD/kunit-$arch/test.log"
+	python3 "$ROOT/scripts/kunit-counts.py" "$arch" "$BUILD/kunit-$arch/test.log" |
+		grep -v '^count\|^skip\|^rows' | sed 's/^/        /' 
 	stage_done
 }
 
-# system_stage ARCH: the QEMU boot scenarios on the kernel the KUnit stage
-# built; every check counts.
-system_stage() {
-	local arch=$1 out rc p f
-	stage "QEMU system scenarios on $arch"
+# system_run ARCH NAME KERNEL OUT [ARG...]: tests/system/run.py on KERNEL;
+# every check it makes counts.
+system_run() {
+	local arch=$1 name=$2 kernel=$3 dir=$4 out rc p f
+	shift 4
 	out=$(python3 "$ROOT/tests/system/run.py" --arch "$arch" \
-		--kernel "$(kernel_image "$arch")" --tree "$WORK" \
-		--out "$BUILD/system-$arch" 2>&1)
+		--kernel "$kernel" --tree "$WORK" --out "$dir" "$@" 2>&1)
 	rc=$?
-	echo "$out" | tee "$LOGS/system-$arch.log" | grep -v '^  ok '
+	echo "$out" | tee "$LOGS/$name-$arch.log" | grep -v '^  ok '
 	read -r p f < <(echo "$out" |
 		sed -n 's/^system [a-z0-9_]*: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
 	if [ -z "${p:-}" ] || { [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; }; then
@@ -413,7 +430,61 @@ system_stage() {
 	fi
 	PASSED=$((PASSED + p))
 	FAILED=$((FAILED + f))
-	[ "$f" -eq 0 ] || FAILURES+=("QEMU system scenarios on $arch: $f failed (log: $LOGS/system-$arch.log)")
+	[ "$f" -eq 0 ] || FAILURES+=("QEMU $name on $arch: $f failed (log: $LOGS/$name-$arch.log)")
+}
+
+# system_stage ARCH: the QEMU boot scenarios on the kernel the KUnit stage
+# built.
+system_stage() {
+	stage "QEMU system scenarios on $1"
+	system_run "$1" system "$(kernel_image "$1")" "$BUILD/system-$1"
+	stage_done
+}
+
+# combo_name LINE...: "CMA_REGIONS=y BEST_FIT=n ..." of Kconfig lines.
+combo_name() {
+	local l out=()
+	for l in "$@"; do
+		case $l in
+		"# CONFIG_"*) l=${l#\# CONFIG_}; l="${l%% *}=n" ;;
+		*) l=${l#CONFIG_} ;;
+		esac
+		[ "${l%%=*}" = CMA_REGIONS ] || l=${l#CMA_REGIONS_}
+		out+=("$l")
+	done
+	echo "${out[*]}"
+}
+
+product_combo() {
+	local arch=$1 n=$2
+	shift 2
+	product_config "$arch" "$@" &&
+		product_build "$arch" "$LOGS/product-$arch-combo-$n.log"
+}
+
+# product_stage ARCH: the kernel users build (KUnit off, every option of
+# the series on; kunit/product*.config) with W=1, booted in QEMU with
+# cma.regions=, then seeded combinations of the series' symbols on top of
+# it, each built incrementally in the same directory.
+KCONFIG_SEED=${KCONFIG_SEED:-1}
+product_stage() {
+	local arch=$1 n=0 combo lines
+	stage "product kernel on $arch (KUnit off, W=1), booted; Kconfig combinations (seed $KCONFIG_SEED)"
+	if check "$arch product configuration: every line of kunit/product.config and product-$arch.config holds" \
+		product_config "$arch" &&
+	   check "$arch product kernel builds with W=1, no warning in a file the series adds" \
+		product_build "$arch" "$LOGS/product-$arch.log"; then
+		system_run "$arch" product "$(product_image "$arch")" \
+			"$BUILD/product-system-$arch" --product
+	fi
+	while IFS= read -r combo; do
+		n=$((n + 1))
+		IFS=$'\t' read -ra lines <<<"$combo"
+		check "$arch combination $n builds (W=1 clean): $(combo_name "${lines[@]}")" \
+			product_combo "$arch" "$n" "${lines[@]}"
+	done < <(python3 "$ROOT/scripts/kconfig-combos.py" "$arch" \
+		--seed "$KCONFIG_SEED")
+	[ "$n" -ge 8 ] || fail "$arch: $n Kconfig combinations, not 8"
 	stage_done
 }
 
@@ -436,16 +507,43 @@ kunit_stage x86_64
 system_stage x86_64
 stage "W=1 C=2 (sparse) on x86_64"
 check "make W=1 C=2 mm/cma_regions/, cma-dev, the heap on x86_64: no warnings" w1_sparse x86_64
+# coccicheck runs spatch once per semantic patch of scripts/coccinelle and
+# prints each command: every rule must have run (or been skipped for
+# spatch's version, by name) with nothing failing.  A control file with a
+# defect one rule reports proves that spatch reports at all.
 coccicheck() {
-	local out
+	local out total ran skipped
 	out=$(make -C "$WORK" O="$BUILD/kunit-x86_64" ARCH=x86_64 \
 		coccicheck MODE=report M=mm/cma_regions 2>&1) ||
 		{ echo "$out" | tail -n 20; return 1; }
 	echo "$out" >"$LOGS/coccicheck.log"
+	total=$(find "$WORK/scripts/coccinelle" -name '*.cocci' -type f | wc -l)
+	ran=$(echo "$out" | grep -oE -- '--cocci-file \S+\.cocci' | sort -u | wc -l)
+	skipped=$(echo "$out" | grep -c '^Skipping coccinelle SmPL patch')
+	echo "coccicheck: $ran of $total semantic patches ran, $skipped skipped for spatch's version"
+	[ $((ran + skipped)) -eq "$total" ] && [ "$ran" -gt 0 ] ||
+		{ echo "not every semantic patch ran"; return 1; }
+	! echo "$out" | grep -E 'coccicheck failed|No OCaml|Fatal error|^Error|exception' ||
+		{ echo "spatch reported an error"; return 1; }
 	! echo "$out" | grep -E '^/?[^ ]*mm/cma_regions/[^ ]*:[0-9]+'
 }
-check "make coccicheck MODE=report M=mm/cma_regions: no reports" coccicheck
+check "make coccicheck MODE=report M=mm/cma_regions: every semantic patch ran, no reports" coccicheck
+cocci_control() {
+	local dir=$BUILD/cocci-control out
+	mkdir -p "$dir"
+	printf '%s\n' '#include <linux/slab.h>' \
+		'void control(void *p)' '{' '	if (p)' '		kfree(p);' '}' \
+		>"$dir/control.c"
+	out=$(make -C "$WORK" O="$BUILD/kunit-x86_64" ARCH=x86_64 coccicheck \
+		MODE=report COCCI="$WORK/scripts/coccinelle/free/ifnullfree.cocci" \
+		M="$dir" 2>&1) || { echo "$out" | tail -n 20; return 1; }
+	echo "$out" | grep -q 'control.c:5:.*NULL check before some freeing functions is not needed' ||
+		{ echo "spatch did not report the planted defect:"; echo "$out" | tail -n 10; return 1; }
+}
+check "coccicheck control: a planted 'if (p) kfree(p)' is reported" cocci_control
 stage_done
+
+product_stage x86_64
 
 kunit_stage arm
 system_stage arm
@@ -456,5 +554,6 @@ check "arm KUnit kernel was built with upstream CMA and DMA_CMA on" \
 check "x86_64 KUnit kernel was built with upstream CMA off" \
 	grep -qx '# CONFIG_CMA is not set' "$BUILD/kunit-x86_64/.config"
 stage_done
+product_stage arm
 
 finish

@@ -330,18 +330,19 @@ static struct notifier_block cma_sysfs_nb = {
 	.notifier_call = cma_sysfs_watch,
 };
 
+#if IS_ENABLED(CONFIG_CMA_REGIONS_KUNIT_TEST)
 /**
  * cma_sysfs_region_kobj() - find a region's directory
  * @reg:	A registered region, or NULL for /sys/kernel/mm/contiguous.
  *
  * For the KUnit tests, which call the attributes' show and store functions
- * as sysfs does.
+ * as sysfs does; kernels without them do not carry it.
  *
  * Context: Process context.  The caller must keep @reg registered.
  * Return: the directory's kobject with a reference to drop with
  * kobject_put(), or NULL if there is none.
  */
-VISIBLE_IF_KUNIT struct kobject *cma_sysfs_region_kobj(struct cma_region *reg)
+struct kobject *cma_sysfs_region_kobj(struct cma_region *reg)
 {
 	struct cma_sysfs_region *sr;
 	struct kobject *kobj;
@@ -355,6 +356,7 @@ VISIBLE_IF_KUNIT struct kobject *cma_sysfs_region_kobj(struct cma_region *reg)
 	return kobj;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_sysfs_region_kobj);
+#endif
 
 static int __init cma_sysfs_init(void)
 {

@@ -3,7 +3,12 @@
 #
 # Builds the grammar fuzzer (mm/cma_regions/parse.c compiled unchanged,
 # clang's libFuzzer with ASan, UBSan and LeakSanitizer) and runs it from the
-# seeded corpus for FUZZ_SECONDS (default 60) or FUZZ_RUNS executions.
+# seeded corpus for FUZZ_SECONDS (default 60) or FUZZ_RUNS executions,
+# with libFuzzer's seed FUZZ_SEED (default 1).  The run fails unless it
+# executed at least FUZZ_MIN_RUNS inputs, so a harness that stops early or
+# crawls cannot pass: by default FUZZ_RUNS if given, else 1000 a second
+# (60000 for the minute), where a two-core machine busy building kernels
+# runs about 50000 a second.
 # Findings go to build/fuzz/; the repository's corpus is never modified.
 #
 #   tests/fuzz/run.sh [SECONDS]
@@ -12,6 +17,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${BUILD:-$root/build}/fuzz
 seconds=${1:-${FUZZ_SECONDS:-60}}
+seed=${FUZZ_SEED:-1}
+min_runs=${FUZZ_MIN_RUNS:-${FUZZ_RUNS:-$((seconds * 1000))}}
 mkdir -p "$out/corpus" "$out/findings"
 
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -19,13 +26,21 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-o "$out/fuzz_parse" "$here/fuzz_parse.c" "$root/mm/cma_regions/parse.c"
 
 cp "$here"/corpus/* "$out/corpus/"
-args=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10
-      -artifact_prefix="$out/findings/")
-[ -n "${FUZZ_RUNS:-}" ] && args=(-runs="$FUZZ_RUNS" -print_final_stats=1
-				 -timeout=10 -artifact_prefix="$out/findings/")
+args=(-max_total_time="$seconds" -seed="$seed" -print_final_stats=1
+      -timeout=10 -artifact_prefix="$out/findings/")
+[ -n "${FUZZ_RUNS:-}" ] && args=(-runs="$FUZZ_RUNS" -seed="$seed"
+				 -print_final_stats=1 -timeout=10
+				 -artifact_prefix="$out/findings/")
 "$out/fuzz_parse" "${args[@]}" "$out/corpus" >"$out/log" 2>&1 || {
 	grep -E 'ERROR|Assertion|SUMMARY|runtime error' "$out/log" | head -n 20
 	echo "fuzzer found a problem; reproducer in $out/findings/, log $out/log"
 	exit 1
 }
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$out/log"
+runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)$/\1/p' \
+	"$out/log" | tail -n 1)
+if [ -z "$runs" ] || [ "$runs" -lt "$min_runs" ]; then
+	echo "fuzzer executed ${runs:-no} inputs, fewer than $min_runs (FUZZ_MIN_RUNS); log $out/log"
+	exit 1
+fi
+echo "fuzzer executed $runs inputs with seed $seed (at least $min_runs required)"

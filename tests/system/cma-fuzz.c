@@ -15,10 +15,13 @@
  *
  * It checks what the kernel promises: memory handed out reads as zero, no
  * mapping reaches beyond its chunk, a growing mremap fails, refusals use
- * the documented errnos, no child dies of anything but our SIGKILL, and at
- * the end, with every descriptor closed and every child reaped, each
- * region's free space is back to its value at the start.  Prints
- * "FUZZ: ..." lines and exits 0 only if everything held.
+ * the documented errnos, no refusal for want of room comes while a region
+ * certainly had room (see judge_enomem()), every region's heap opens, no
+ * child dies of anything but our SIGKILL, and at the end, with every
+ * descriptor closed and every child reaped, each region's free space is
+ * back to its value at the start.  Prints "FUZZ: ..." lines, with what it
+ * did per region for the host to assert on, and exits 0 only if
+ * everything held.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -44,6 +47,7 @@
 #define MAX_BUFS	8
 #define MAX_KIDS	2
 #define MAX_REGIONS	16
+#define PAGE		4096ULL
 
 static uint64_t rng;
 static int is_child, bad;
@@ -76,11 +80,17 @@ static __attribute__((format(printf, 1, 2))) void problem(const char *fmt,
 	bad = 1;
 }
 
+/*
+ * The named regions, from sysfs: where they are, their free space at the
+ * start, whether their heap opened, and what succeeded in each.
+ */
 static struct {
 	char name[64];
-	unsigned long long free;
+	unsigned long long free, start, size;
+	int heap;
+	unsigned long allocs, bufs;
 } regions[MAX_REGIONS];
-static int nregions;
+static int nregions, nheaps;
 
 static const char *devices[] = {
 	"video0", "display0", "camera0", "camera0/preview", "nodev", "",
@@ -108,16 +118,19 @@ static struct chunk ids[MAX_IDS];
 static struct map { char *addr; size_t len; } maps[MAX_MAPS];
 static int bufs[MAX_BUFS];
 static pid_t kids[MAX_KIDS];
-static unsigned long ops, allocs, refused, frees, infos, mmaps, heaps,
-	forks, kills, exits;
+static unsigned long ops, allocs, refused, frees, infos, mmaps, map_refused,
+	heaps, heap_refused, forks, kills, exits;
+/* ENOMEM refusals (ALLOC and heaps): see judge_enomem(). */
+static unsigned long nomem_short, nomem_frag, nomem_unjudged;
 
-static unsigned long long read_free(const char *name)
+/* A number in file @what of region @name; ~0 if it cannot be read. */
+static unsigned long long read_num(const char *name, const char *what)
 {
 	char path[256], buf[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), SYSFS "/regions/%s/free", name);
+	snprintf(path, sizeof(path), SYSFS "/regions/%s/%s", name, what);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return ~0ULL;
@@ -126,13 +139,40 @@ static unsigned long long read_free(const char *name)
 	if (n <= 0)
 		return ~0ULL;
 	buf[n] = '\0';
-	return strtoull(buf, NULL, 10);
+	return strtoull(buf, NULL, 0);
+}
+
+static unsigned long long read_free(const char *name)
+{
+	return read_num(name, "free");
+}
+
+static int region_index(const char *name, size_t len)
+{
+	int r;
+
+	for (r = 0; r < nregions; r++)
+		if (strlen(regions[r].name) == len &&
+		    !strncmp(regions[r].name, name, len))
+			return r;
+	return -1;
+}
+
+/* The heap of region @r, opened; -1 if it does not open. */
+static int open_heap(int r)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/dev/dma_heap/cma_regions:%s",
+		 regions[r].name);
+	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
 static void find_regions(void)
 {
 	DIR *d = opendir(SYSFS "/regions");
 	struct dirent *e;
+	int h;
 
 	while (d && (e = readdir(d)) && nregions < MAX_REGIONS) {
 		if (e->d_type != DT_LNK)
@@ -140,6 +180,17 @@ static void find_regions(void)
 		snprintf(regions[nregions].name, sizeof(regions[0].name), "%.63s",
 			 e->d_name);
 		regions[nregions].free = read_free(e->d_name);
+		regions[nregions].start = read_num(e->d_name, "start");
+		regions[nregions].size = read_num(e->d_name, "size");
+		h = open_heap(nregions);
+		if (h >= 0) {
+			regions[nregions].heap = 1;
+			nheaps++;
+			close(h);
+		} else {
+			problem("heap of region %s: %s", e->d_name,
+				strerror(errno));
+		}
 		nregions++;
 	}
 	if (d)
@@ -231,6 +282,134 @@ static void expect_errno(const char *what, int err, const char *allowed)
 			strerror(err));
 }
 
+static void reap(int block);
+
+/* In the parent with every child reaped: nothing else moves the regions. */
+static int quiet(void)
+{
+	int i;
+
+	if (is_child)
+		return 0;
+	reap(0);
+	for (i = 0; i < MAX_KIDS; i++)
+		if (kids[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Room for @size bytes (page aligned) at @align (a power of two, at least
+ * a page) in @avail free bytes split into at most @holes holes, all within
+ * [@lo, @hi) (unknown if @hi is 0): 0 if the free space or every aligned
+ * place is too small, 2 if some hole holds it wherever it lies, 1 if it
+ * may or may not.
+ */
+static int room(uint64_t size, uint64_t align, uint64_t avail,
+		uint64_t holes, uint64_t lo, uint64_t hi)
+{
+	uint64_t at = (lo + align - 1) & ~(align - 1), hole;
+
+	if (size > avail)
+		return 0;
+	if (hi && (at < lo || at > hi || hi - at < size))
+		return 0;
+	/* The largest hole is at least the average one, in whole pages. */
+	hole = (avail / PAGE + holes - 1) / holes * PAGE;
+	/* Its first aligned address is at most align - PAGE in. */
+	return size <= hole && align - PAGE <= hole - size ? 2 : 1;
+}
+
+/*
+ * Judges an ENOMEM answer to a request for @size bytes at @align, from the
+ * regions @spec names (@flags CMA_REGIONS_BY_NAME) or those the map gives
+ * device @spec (CMA_REGIONS_BY_DEVICE, asked of @fd with INFO).
+ *
+ * Free space may be fragmented, so ENOMEM for a request no larger than a
+ * region's free space can be right; it is certainly wrong when the request
+ * fits however that space is split.  The chunks of a region separate its
+ * holes, and the allocator merges neighbouring holes (best fit does: see
+ * mm/cma_regions/best_fit.c), so a region with U chunks (its sysfs
+ * "users") has at most U + 1 holes, the largest of them at least the
+ * average size; a hole of L bytes holds S bytes at alignment A wherever
+ * its page-aligned start lies if S + A - PAGE <= L, and best fit fails only
+ * when no hole can hold the request.  For a device INFO gives the count K
+ * and the free space of its regions, and the chunks of all regions bound
+ * theirs: at most U + K holes.
+ *
+ * So: a region that certainly had room is a PROBLEM; a refusal larger than
+ * every candidate's free space, or with no aligned place in any of them,
+ * is explained; the rest are counted as fragmentation, for the host to
+ * check they stay a minority.  Only a quiet() state is judged: then the regions
+ * did not change between the refusal and the reading of sysfs.
+ */
+static void judge_enomem(const char *what, int calm, int fd,
+			 unsigned int flags, const char *spec, uint64_t size,
+			 uint64_t align)
+{
+	uint64_t s = (size + PAGE - 1) & ~(PAGE - 1), avail, users = 0, u;
+	struct cma_regions_info in = { 0 };
+	const char *name, *end;
+	int best = 0, r, v;
+
+	if (!size || !s || align & (align - 1) ||
+	    (flags != CMA_REGIONS_BY_NAME && flags != CMA_REGIONS_BY_DEVICE)) {
+		problem("%s: ENOMEM for a malformed request (size %llu, alignment %llu, flags 0x%x)",
+			what, (unsigned long long)size,
+			(unsigned long long)align, flags);
+		return;
+	}
+	if (!calm) {
+		nomem_unjudged++;
+		return;
+	}
+	if (align < PAGE)
+		align = PAGE;
+	for (r = 0; r < nregions; r++) {
+		u = read_num(regions[r].name, "users");
+		avail = read_free(regions[r].name);
+		if (u == ~0ULL || avail == ~0ULL) {
+			problem("%s: cannot read the state of region %s", what,
+				regions[r].name);
+			return;
+		}
+		users += u;
+		if (flags == CMA_REGIONS_BY_DEVICE)
+			continue;
+		/* Is it one of the names? */
+		for (name = spec; *name; name = end + !!*end) {
+			end = name + strcspn(name, ",");
+			if (region_index(name, end - name) == r)
+				break;
+		}
+		if (!*name)
+			continue;
+		v = room(s, align, avail, u + 1, regions[r].start,
+			 regions[r].start + regions[r].size);
+		if (v > best)
+			best = v;
+	}
+	if (flags == CMA_REGIONS_BY_DEVICE) {
+		in.flags = flags;
+		snprintf(in.spec, sizeof(in.spec), "%s", spec);
+		if (ioctl(fd, CMA_REGIONS_IOC_INFO, &in)) {
+			problem("%s: INFO %s after ENOMEM: %s", what, spec,
+				strerror(errno));
+			return;
+		}
+		best = room(s, align, in.free_size, users + in.count,
+			    in.lower_bound, in.upper_bound);
+	}
+	if (best == 2)
+		problem("%s: ENOMEM for %llu bytes at alignment %llu from %s, which certainly had room",
+			what, (unsigned long long)s,
+			(unsigned long long)align, spec);
+	else if (best)
+		nomem_frag++;
+	else
+		nomem_short++;
+}
+
 static uint64_t random_size(void)
 {
 	switch (below(16)) {
@@ -260,7 +439,7 @@ static uint64_t random_alignment(void)
 static void op_alloc(void)
 {
 	struct cma_regions_alloc a = { 0 };
-	int f = below(MAX_FDS);
+	int f = below(MAX_FDS), calm, err, r;
 
 	if (fds[f] < 0)
 		return;
@@ -284,12 +463,23 @@ static void op_alloc(void)
 		a.flags |= 1ULL << below(64);
 	if (!below(32))
 		a.reserved[below(4)] = rnd() | 1;
+	calm = quiet();
 	if (ioctl(fds[f], CMA_REGIONS_IOC_ALLOC, &a)) {
+		err = errno;
 		refused++;
-		expect_errno("alloc", errno, ",22,2,12,");
+		expect_errno("alloc", err, ",22,2,12,");
+		if (err == ENOMEM)
+			judge_enomem("alloc", calm, fds[f], a.flags, a.spec,
+				     a.size, a.alignment);
 		return;
 	}
 	allocs++;
+	r = region_index(a.region, strnlen(a.region, sizeof(a.region)));
+	if (r < 0)
+		problem("alloc: chunk from unknown region \"%.*s\"",
+			(int)sizeof(a.region), a.region);
+	else
+		regions[r].allocs++;
 	if (a.offset != (uint64_t)a.id << 12 || a.size < 4096 ||
 	    a.size % 4096)
 		problem("alloc: id %u, offset 0x%llx, size %llu", a.id,
@@ -397,7 +587,6 @@ static void op_mmap(void)
 		len = 4096 * (1 + below(len / 4096));
 		break;
 	}
-	mmaps++;
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fds[f], off);
 	/*
 	 * In a file only this process used, every live chunk is on record:
@@ -408,6 +597,7 @@ static void op_mmap(void)
 	t = known ? find_token(fileid[f], off) : NULL;
 	ok = t && len <= t->size && flags == MAP_SHARED;
 	if (p == MAP_FAILED) {
+		map_refused++;
 		expect_errno("mmap", errno, ",22,");
 		if (known && ok)
 			problem("mmap of %llu bytes of live chunk %u: %s",
@@ -415,6 +605,7 @@ static void op_mmap(void)
 				strerror(errno));
 		return;
 	}
+	mmaps++;
 	if (known && !ok)
 		problem("mmap of %llu bytes at 0x%llx (%s) succeeded: %s",
 			(unsigned long long)len, (unsigned long long)off,
@@ -438,26 +629,35 @@ static void op_mmap(void)
 static void op_heap(void)
 {
 	struct dma_heap_allocation_data d = { 0 };
-	char path[128];
-	int h, slot = free_slot(bufs, MAX_BUFS);
+	int h, r, calm, err, slot = free_slot(bufs, MAX_BUFS);
 	char *p;
 
 	if (slot < 0)
 		return;
-	snprintf(path, sizeof(path), "/dev/dma_heap/cma_regions:%s",
-		 regions[below(nregions)].name);
-	h = open(path, O_RDONLY | O_CLOEXEC);
-	if (h < 0)
+	r = below(nregions);
+	h = open_heap(r);
+	if (h < 0) {
+		if (regions[r].heap)
+			problem("heap of region %s: %s", regions[r].name,
+				strerror(errno));
 		return;
+	}
 	d.len = below(8) ? (1 + below(16)) << 12 : random_size();
 	d.fd_flags = O_RDWR | O_CLOEXEC;
-	heaps++;
+	calm = quiet();
 	if (ioctl(h, DMA_HEAP_IOCTL_ALLOC, &d)) {
-		expect_errno("heap", errno, ",22,12,");
+		err = errno;
+		heap_refused++;
+		expect_errno("heap", err, ",22,12,");
+		if (err == ENOMEM)
+			judge_enomem("heap", calm, -1, CMA_REGIONS_BY_NAME,
+				     regions[r].name, d.len, 0);
 		close(h);
 		return;
 	}
 	close(h);
+	heaps++;
+	regions[r].bufs++;
 	bufs[slot] = d.fd;
 	if (below(2)) {
 		p = mmap(NULL, d.len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd,
@@ -668,10 +868,16 @@ int main(int argc, char **argv)
 		if (maps[i].addr)
 			munmap(maps[i].addr, maps[i].len);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("FUZZ: seed %llu: %lu operations in %.1f s: %lu allocations (%lu refused), %lu frees, %lu infos, %lu mmaps, %lu heap buffers, %lu forks (%lu killed, %lu exited)\n",
+	printf("FUZZ: seed %llu: %lu operations in %.1f s: %lu allocations (%lu refused), %lu frees, %lu infos, %lu mmaps (%lu refused), %lu heap buffers (%lu refused), %lu forks (%lu killed, %lu exited), %d heaps\n",
 	       seed, ops, (t1.tv_sec - t0.tv_sec) +
 	       (t1.tv_nsec - t0.tv_nsec) / 1e9, allocs, refused, frees, infos,
-	       mmaps, heaps, forks, kills, exits);
+	       mmaps, map_refused, heaps, heap_refused, forks, kills, exits,
+	       nheaps);
+	printf("FUZZ: out of memory: %lu with too little free space or no aligned place, %lu in fragmented free space, %lu not judged (a child ran)\n",
+	       nomem_short, nomem_frag, nomem_unjudged);
+	for (r = 0; r < nregions; r++)
+		printf("FUZZ: region %s: %lu allocations, %lu heap buffers\n",
+		       regions[r].name, regions[r].allocs, regions[r].bufs);
 	for (r = 0; r < nregions; r++) {
 		unsigned long long now = read_free(regions[r].name);
 

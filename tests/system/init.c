@@ -44,27 +44,38 @@ static void dump(const char *key, const char *path, const char *needle)
 }
 
 /*
- * With kmemleak built in, scan once the scenario is over and print what it
- * finds; it reports only objects older than five seconds, so wait that long.
+ * With kmemleak built in, look for leaks once the scenario is over.  An
+ * object is reported only when it is older than the minimum age (five
+ * seconds) and a scan finds it unreferenced with the same checksum as the
+ * scan before: a new object's first scan only records its checksum.  So
+ * wait past the age, scan twice, then read the report.
  */
+static int kmemleak_write(const char *path, const char *cmd)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n = fd < 0 ? -1 : write(fd, cmd, strlen(cmd));
+
+	if (n != (ssize_t)strlen(cmd))
+		printf("SYS: kmemleak-scan-failed %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return n == (ssize_t)strlen(cmd) ? 0 : -1;
+}
+
 static void kmemleak_scan(void)
 {
 	const char *path = "/sys/kernel/debug/kmemleak";
 	char line[512];
+	int scans = 0;
 	FILE *f;
-	int fd;
 
 	if (access(path, F_OK))
 		return;
 	sleep(6);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, "scan", 4) != 4) {
-		printf("SYS: kmemleak-scan-failed %s\n", strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	while (scans < 2 && !kmemleak_write(path, "scan"))
+		scans++;
+	if (scans < 2)
 		return;
-	}
-	close(fd);
 	f = fopen(path, "r");
 	if (!f)
 		return;
@@ -73,7 +84,7 @@ static void kmemleak_scan(void)
 		printf("SYS: kmemleak: %s\n", line);
 	}
 	fclose(f);
-	say("kmemleak-scanned", "");
+	say("kmemleak-scanned", "twice");
 }
 
 #define CONTIG "/sys/kernel/mm/contiguous"
@@ -334,6 +345,20 @@ static void write_alloc(void)
 		closedir(d);
 }
 
+/* The dma-buf heaps user space sees. */
+static void show_heaps(void)
+{
+	struct dirent *e;
+	DIR *d = opendir("/dev/dma_heap");
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			say("heap", e->d_name);
+	closedir(d);
+}
+
 /* Runs a program of the image to completion; it must exit with @want. */
 static void run_status(const char *desc, const char *prog, const char *arg1,
 		       const char *arg2, int want)
@@ -382,6 +407,9 @@ static void user_space(void)
 		    "/scripts/user.cma");
 		run("cma-test32 user.cma (32-bit)", "/bin/cma-test32", "-f",
 		    "/scripts/user.cma");
+	} else if (!strcmp(what, "product")) {
+		run("cma-test product.cma", "/bin/cma-test", "-f",
+		    "/scripts/product.cma");
 	} else if (!strcmp(what, "selftest")) {
 		run("dmabuf-heaps selftest", "/bin/dmabuf-heap", NULL, NULL);
 	} else if (!strcmp(what, "hostile")) {
@@ -430,6 +458,7 @@ int main(void)
 	dump("iomem", "/proc/iomem", "cma region");
 	dump("memblock", "/sys/kernel/debug/memblock/reserved", NULL);
 
+	show_heaps();
 	show_sysfs();
 	if (!access(CONTIG, F_OK)) {
 		write_map();

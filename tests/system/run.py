@@ -30,12 +30,22 @@ import corpus  # noqa: E402
 MEM_MB = 512
 BOOT_TIMEOUT = 240
 
-# A console line matching one of these fails every scenario.
+# A console line matching one of these fails every scenario.  RCU stalls,
+# the OOM killer, warn_alloc()'s reports (page allocator and vmalloc) and
+# kmemleak's own count are anchored on the kernel's wording, so that a
+# program printing "out of memory" or an errno does not match.  None is
+# expected: the fault-injection suite fails only slab allocations, through
+# failslab, which returns NULL without warn_alloc(), and it sets failslab's
+# "verbose" to 0 (no "FAULT_INJECTION: forcing a failure" report either).
 BAD_CONSOLE = re.compile(
     r"BUG:|WARNING:|Oops|Kernel panic|general protection fault|"
     r"Unable to handle kernel|UBSAN:|KASAN:|kmemleak:.*unreferenced|"
     r"possible recursive locking|circular locking dependency|"
-    r"INFO: task .* blocked for more than|Internal error:")
+    r"INFO: task .* blocked for more than|Internal error:|"
+    r"INFO: rcu_\w+ (self-)?detected (expedited )?stall|"
+    r"invoked oom-killer|Out of memory(:| \(oom_kill| and no killable)|"
+    r"page allocation failure: order:|vmalloc error: size|"
+    r"kmemleak: \d+ new suspected memory leaks")
 
 RESERVED = re.compile(
     r"cma_regions: region (\S+): reserved (\d+) KiB at (0x[0-9a-f]+) "
@@ -234,6 +244,29 @@ HOSTILE = dict(
     user="hostile",
 )
 
+# A product kernel (kunit/product*.config: KUnit off, every option of the
+# series on): no self-test in the kernel, so user space shows that each
+# region is there, hands out memory by name, by device and as a heap.
+PRODUCT_MAP = "video*,display*=video,common;camera*=camera,common;*=common"
+PRODUCT = dict(
+    cmdline=['cma.regions="video=8M/1M;camera=4M;common=4M:bf"',
+             f'cma.map="{PRODUCT_MAP}"', "cmatest=product"],
+    regions=[
+        dict(name="video", size=8 * M, align=1 * M, origin="boot parameters"),
+        dict(name="camera", size=4 * M, origin="boot parameters"),
+        dict(name="common", size=4 * M, origin="boot parameters"),
+    ],
+    map=("boot parameters", PRODUCT_MAP),
+    user="product",
+    product=True,
+)
+
+# The control of the leak check: the boot self-test leaks one object on
+# purpose (cma_regions_kunit.plant_leak=1), and the kmemleak check every
+# x86_64 scenario makes must see it, or it proves nothing.
+KMEMLEAK_CONTROL = dict(cmdline=["cma_regions_kunit.plant_leak=1"],
+                        control="kmemleak")
+
 SCENARIOS = {
     "arm": [
         ("board", dict(regions=BOARD, map=("platform defaults", BOARD_MAP))),
@@ -311,6 +344,7 @@ SCENARIOS = {
         ("user-space", USER_SPACE),
         ("heaps-selftest", HEAPS_SELFTEST),
         ("hostile", HOSTILE),
+        ("kmemleak-control", KMEMLEAK_CONTROL),
     ],
 }
 
@@ -591,8 +625,11 @@ def check_sysfs(r, t, sc, text, reserved):
     m = re.search(r"^SYS: sysfs-writes-done (\d+) failed$", text, re.M)
     checks = re.findall(r"^SYS: check (.*): (ok|FAIL)(?: (.*))?$", text,
                         re.M)
-    r.check(f"{t} sysfs: init tried the writes", m and checks,
-            "no 'SYS: sysfs-writes-done'")
+    r.check(f"{t} sysfs: init tried the writes and counted no failure",
+            m is not None and bool(checks) and m.group(1) == "0",
+            "no 'SYS: sysfs-writes-done N failed' line" if m is None else
+            "no 'SYS: check' line" if not checks else
+            f"init counted {m.group(1)} failed sysfs checks")
     for desc, res, detail in checks:
         r.check(f"{t} sysfs {desc}", res == "ok", detail)
 
@@ -622,16 +659,69 @@ def check_hostile(r, t, text):
             m.group(0) if m else "no cma_regions_faults totals")
     for ln in re.findall(r"^\s*# \w+: (.*allocations, .*)$", text, re.M):
         print(f"       faults: {ln}")
-    m = re.search(r"^FUZZ: seed .*$", text, re.M)
+    # cma-fuzz's own tallies, so that a fuzzer that did little, or an
+    # allocator that refuses, cannot pass: the operations and seed asked
+    # for, every kind of operation done, every region's heap opened and
+    # every region serving both interfaces.  cma-fuzz flags a refusal for
+    # want of room where a region certainly had room; those it cannot judge
+    # that way (fragmented free space) must stay fewer than allocations.
+    summary = re.compile(
+        r"^FUZZ: seed (?P<seed>\d+): (?P<operations>\d+) operations in "
+        r"[\d.]+ s: (?P<allocations>\d+) allocations \(\d+ refused\), "
+        r"\d+ frees, \d+ infos, (?P<mmaps>\d+) mmaps \(\d+ refused\), "
+        r"(?P<heap_buffers>\d+) heap buffers \(\d+ refused\), "
+        r"(?P<forks>\d+) forks \((?P<kills>\d+) killed, \d+ exited\), "
+        r"(?P<heaps>\d+) heaps$", re.M)
+    names = [reg["name"] for reg in HOSTILE["regions"]]
+    m = summary.search(text)
     if m:
         print(f"       {m.group(0)}")
+    got = {k: int(v) for k, v in m.groupdict().items()} if m else {}
+    r.check(f"{t} cma-fuzz ran {FUZZ_OPS} operations with seed {FUZZ_SEED}",
+            got.get("operations") == FUZZ_OPS and
+            got.get("seed") == FUZZ_SEED,
+            f"ran {got.get('operations')} with seed {got.get('seed')}" if m
+            else "no 'FUZZ: seed' summary of the expected form")
+    zero = [k for k in ("allocations", "mmaps", "heap_buffers", "forks",
+                        "kills") if not got.get(k)]
+    r.check(f"{t} cma-fuzz allocated, mapped, made heap buffers, forked "
+            f"and killed", m is not None and not zero, f"none: {zero}")
+    r.check(f"{t} cma-fuzz opened the heap of each of the {len(names)} "
+            f"regions", got.get("heaps") == len(names),
+            f"opened {got.get('heaps')}")
+    per = {n: (int(a), int(b)) for n, a, b in re.findall(
+        r"^FUZZ: region (\S+): (\d+) allocations, (\d+) heap buffers$",
+        text, re.M)}
+    for n, (a, b) in sorted(per.items()):
+        print(f"       fuzz: region {n}: {a} allocations, {b} heap buffers")
+    idle = [n for n in names if n not in per or 0 in per[n]]
+    r.check(f"{t} cma-fuzz allocated through /dev/cma and a heap in every "
+            f"region", sorted(per) == sorted(names) and not idle,
+            f"regions {sorted(per)}, none in {idle}")
+    nm = re.search(r"^FUZZ: out of memory: (?P<short>\d+) with too little "
+                   r"free space or no aligned place, (?P<frag>\d+) in "
+                   r"fragmented free space, (?P<unjudged>\d+) not judged "
+                   r"\(a child ran\)$", text, re.M)
+    nomem = {k: int(v) for k, v in nm.groupdict().items()} if nm else {}
+    if nm:
+        print(f"       {nm.group(0)}")
+    # Most refusals for want of room come with no child running, so
+    # cma-fuzz judged them.
+    r.check(f"{t} cma-fuzz: refusals for want of room in fragmented free "
+            f"space fewer than allocations, most refusals judged",
+            nm is not None and m is not None and
+            nomem["frag"] < got["allocations"] and
+            nomem["unjudged"] < nomem["short"] + nomem["frag"],
+            f"{nomem} against {got.get('allocations')} allocations" if nm
+            else "no 'FUZZ: out of memory' line")
     probs = re.findall(r"^FUZZ: .*PROBLEM: .*$", text, re.M)
     r.check(f"{t} {FUZZ_OPS} fuzzed operations on /dev/cma and the heaps: "
             f"no problem, every region's free space restored",
-            not probs and re.search(r"^FUZZ: restored: ", text, re.M) and
+            not probs and re.search(rf"^FUZZ: restored: {len(names)} "
+                                    r"regions, ", text, re.M) and
             "SYS: check cma-fuzz: ok" in text,
             "\n    " + "\n    ".join(probs[:20]) if probs else
-            "no 'FUZZ: restored'")
+            f"no 'FUZZ: restored: {len(names)} regions'")
 
 
 # The initcalls of the series: core, best fit, sysfs, device tree map,
@@ -682,9 +772,32 @@ def boot_cost(r, t, arch, text, out, log):
         f.write(line + "\n")
 
 
+def check_control(r, name, text, timed_out):
+    """The kmemleak check must fail on the planted leak, and on nothing
+    else: kmemleak reports the object with the stack that allocated it."""
+    t = f"{name}:"
+    r.check(f"{t} boots to init and powers off",
+            "SYS: end" in text and not timed_out, "no 'SYS: end'")
+    r.check(f"{t} the leak was planted",
+            "cma_regions_boot: planted a leak of" in text, "not planted")
+    leaks = re.findall(r"^SYS: kmemleak: unreferenced object", text, re.M)
+    bad = reports(text)
+    others = [ln for ln in bad if BAD_CONSOLE.search(ln) and
+              "kmemleak" not in ln]
+    r.check(f"{t} control: the kmemleak check fails on the planted leak "
+            f"(one object, allocated by kb_suite_init) and on nothing else",
+            "SYS: kmemleak-scanned twice" in text and len(leaks) == 1 and
+            re.search(r"^SYS: kmemleak: .*kb_suite_init", text, re.M) and
+            bad and not others,
+            f"{len(leaks)} leaks reported; other reports: {others[:5]}")
+
+
 def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
                    out):
     t = f"{name}:"
+    if sc.get("control") == "kmemleak":
+        check_control(r, name, text, timed_out)
+        return
     r.check(f"{t} boots to init and powers off",
             "SYS: end" in text and not timed_out,
             f"timed out after {BOOT_TIMEOUT}s" if timed_out else
@@ -692,9 +805,9 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
     bad = reports(text)
     r.check(f"{t} console has no kernel warning or error report", not bad,
             "\n    " + "\n    ".join(bad[:40]))
-    if arch == "x86_64":
-        r.check(f"{t} kmemleak scanned after the scenario",
-                "SYS: kmemleak-scanned" in text, "no scan")
+    if arch == "x86_64" and not sc.get("product"):
+        r.check(f"{t} kmemleak scanned twice after the scenario",
+                "SYS: kmemleak-scanned twice" in text, "no scan")
 
     m = re.search(r"SYS: uptime ([\d.]+)", text)
     uptime = float(m.group(1)) if m else -1
@@ -733,15 +846,20 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
         r.check(f"{what} shown in /proc/iomem",
                 iomem.get(n) == (start, start + size),
                 f"iomem has {iomem.get(n)}")
-        if arch == "arm":
+        if arch == "arm" and not sc.get("product"):
             r.check(f"{what} reserved in memblock (debugfs)",
                     any(a <= start and start + size <= b
                         for a, b in memblock),
                     "no memblock.reserved range covers it")
-        r.check(f"{what} absent from the page allocator (self-test)",
-                n in pages, "no kb_pages_reserved line")
         c = chunks.get(n)
-        if reg.get("waits"):
+        if sc.get("product"):
+            # No KUnit: user space allocates from it (cma-test's script).
+            pass
+        elif not r.check(f"{what} absent from the page allocator "
+                         f"(self-test)", n in pages,
+                         "no kb_pages_reserved line"):
+            pass
+        elif reg.get("waits"):
             r.check(f"{what} has no room until allocator {reg['waits']} "
                     f"comes (self-test)",
                     c is None and f"region {n}: waits for allocator "
@@ -762,7 +880,7 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
                 f"SYS: user-space-done {sc['user']}" in text,
                 "no 'SYS: user-space-done'")
         runs = re.findall(r"^SYS: run (.*)$", text, re.M)
-        want = 1 if sc["user"] == "selftest" else (
+        want = 1 if sc["user"] in ("selftest", "product") else (
             3 if arch == "x86_64" else 2)
         if sc["user"] == "hostile":
             want = 3
@@ -773,9 +891,33 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
         for desc, secs in re.findall(r"^SYS: time (.*) ([\d.]+) s$", text,
                                      re.M):
             print(f"       {desc}: {secs} s")
-        for m in re.finditer(r"^# Totals: (pass:\d+ fail:\d+ xfail:.*)$",
-                             text, re.M):
-            print(f"       dmabuf-heaps selftest: {m.group(1)}")
+        if sc["user"] == "selftest":
+            # tools/testing/selftests/dmabuf-heaps/dmabuf-heap.c (6.12)
+            # plans 11 results per heap in /dev/dma_heap: allocation and
+            # vgem import (2; the import is skipped without vgem), zeroed
+            # 4 KiB and 1 MiB buffers (2 + 2), older and newer ioctl
+            # structures (2), error cases (3).  The heaps are ours alone:
+            # no kunitconfig sets DMABUF_HEAPS_SYSTEM or DMABUF_HEAPS_CMA,
+            # which default to n.  vgem (DRM_VGEM, kunit/drm.kunitconfig)
+            # is in the x86_64 kernel only.
+            heaps = sorted(f"cma_regions:{reg['name']}"
+                           for reg in sc["regions"])
+            skipped = 0 if arch == "x86_64" else len(heaps)
+            totals = dict(zip(("pass", "fail", "xfail", "xpass", "skip",
+                               "error"),
+                              (11 * len(heaps) - skipped, 0, 0, 0, skipped,
+                               0)))
+            seen = sorted(set(re.findall(r"^# Testing heap: (\S+)$", text,
+                                         re.M)))
+            m = re.search(r"^# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) "
+                          r"xpass:(\d+) skip:(\d+) error:(\d+)$", text, re.M)
+            got = dict(zip(totals, map(int, m.groups()))) if m else None
+            print(f"       dmabuf-heaps selftest on {seen}: "
+                  f"{m.group(0)[2:] if m else 'no totals'}")
+            r.check(f"{t} dmabuf-heaps selftest: {totals['pass']} passed, "
+                    f"{totals['skip']} skipped, none failed, on {heaps}",
+                    seen == heaps and got == totals,
+                    f"heaps {seen}, totals {got}")
 
     names = {reg["name"] for reg in expected}
     extra = sorted(set(iomem) - names)
@@ -802,7 +944,14 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
         origin, mp = sc["map"]
         r.check(f"{t} map from the {origin} in force",
                 f'cma_regions: map from the {origin}: "{mp}"' in text)
-    if expected:
+    if sc.get("product"):
+        heaps = set(re.findall(r"^SYS: heap cma_regions:(\S+)$", text, re.M))
+        want = {reg["name"] for reg in expected}
+        r.check(f"{t} a dma-buf heap per region", heaps == want,
+                f"heaps {sorted(heaps)}")
+        r.check(f"{t} no KUnit in a product kernel",
+                "KTAP version" not in text, "KUnit ran")
+    elif expected:
         r.check(f"{t} boot self-test passed",
                 re.search(r"^\s*ok \d+ cma_regions_boot\s*$", text, re.M),
                 "cma_regions_boot did not pass")
@@ -838,6 +987,8 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--demo", action="store_true")
+    ap.add_argument("--product", action="store_true",
+                    help="boot a product kernel (KUnit off) instead")
     ap.add_argument("--tree", default=os.path.join(HERE, "..", "..",
                                                    "build", "work"),
                     help="the patched tree, for cma-test and the selftest")
@@ -855,7 +1006,9 @@ def main():
     initrd = build_initramfs(args.arch, args.out, os.path.abspath(args.tree),
                              os.path.abspath(kbuild))
     scenarios = SCENARIOS[args.arch]
-    if args.demo:
+    if args.product:
+        scenarios = [("product", PRODUCT)]
+    elif args.demo:
         scenarios = scenarios[:1]
     elif args.only:
         scenarios = [s for s in scenarios if s[0] in args.only]

@@ -632,7 +632,7 @@ static int cmd_expect(int argc, char **argv)
 {
 	__u64 start, size, v;
 	struct chunk *c = NULL;
-	int i, ret;
+	int ret;
 
 	if (argc == 4 && !strcmp(argv[2], "in")) {
 		ret = get_chunk(argv[1], &c);

@@ -15,7 +15,9 @@
 #include <linux/cma_regions.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 
 #include "../internal.h"
 
@@ -148,6 +150,28 @@ static void kb_alloc_inside(struct kunit *test)
 	}
 }
 
+/*
+ * The control of the QEMU tests' leak check: booted with
+ * cma_regions_kunit.plant_leak=1, the suite leaks one object on purpose,
+ * and that check must then fail.  Never set outside that test.
+ */
+static bool plant_leak;
+module_param(plant_leak, bool, 0444);
+MODULE_PARM_DESC(plant_leak, "leak one object (tests the leak check)");
+
+static int kb_suite_init(struct kunit_suite *suite)
+{
+	void *leak;
+
+	if (!plant_leak)
+		return 0;
+	leak = kmalloc(96, GFP_KERNEL);
+	/* Nothing keeps the pointer: kmemleak must report the object. */
+	pr_info("cma_regions_boot: planted a leak of %zu bytes\n",
+		leak ? ksize(leak) : 0);
+	return 0;
+}
+
 static struct kunit_case cma_boot_cases[] = {
 	KUNIT_CASE(kb_pages_reserved),
 	KUNIT_CASE(kb_alloc_inside),
@@ -156,6 +180,7 @@ static struct kunit_case cma_boot_cases[] = {
 
 static struct kunit_suite cma_boot_suite = {
 	.name = "cma_regions_boot",
+	.suite_init = kb_suite_init,
 	.test_cases = cma_boot_cases,
 };
 
