@@ -4,10 +4,11 @@
 
   kunit-counts.py ARCH CONSOLE-LOG [--table kunit/expected-counts.tsv]
 
-Reads the KTAP output in a KUnit console log (build/kunit-ARCH/test.log)
-and compares every suite's totals (parameters count one each) and every
-skipped case with the table: a suite that ran more or fewer cases, a suite
-missing or unknown, a failure, or a skip the table does not name fails.
+Reads the KTAP output in a KUnit console log (build/kunit-ARCH/test.log),
+counts every suite's cases (parameters count one each) and compares them
+and every skipped case with the table: a suite that ran more or fewer
+cases, a suite missing, unknown, unfinished or run twice, a failure, a
+skip the table does not name, or a named skip that did not happen fails.
 Prints one line per suite and, on a mismatch, the rows the table would
 need, so a deliberate change is easy to pin.
 
@@ -23,42 +24,64 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TS = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-SUBTEST = re.compile(r"^( *)# Subtest: (\S+)")
-TOTALS = re.compile(r"^ *# (\S+): pass:(\d+) fail:(\d+) skip:(\d+) "
-                    r"total:(\d+)")
+SUBTEST = re.compile(r"^( *)# Subtest: (\S+)$")
 RESULT = re.compile(r"^( *)(not )?ok \d+ (.*?)(?: # SKIP(?: (.*))?)?$")
 
 
 def parse(path):
-    """{suite: (pass, fail, skip)}, [(suite, name, reason) of skips]."""
-    totals, skips = {}, []
-    stack = []          # names of the open subtests, by depth
+    """Counts the leaves of lib/kunit/test.c's KTAP (6.12): a suite opens
+    with "    # Subtest: SUITE" and closes with "ok N SUITE" at column 0;
+    a case's result is indented 4, a parameterised case opens with
+    "        # Subtest: CASE" and its parameters' results are indented 8
+    (then its own result, which is not counted again).  Totals lines are
+    not used: lib/kunit prints them only for more than one case.
+
+    Returns ({suite: [passed, failed, skipped, finished]}, [(suite, name,
+    reason) of skips], [problems])."""
+    suites, skips, problems = {}, [], []
+    suite = case = None
     with open(path, errors="replace") as f:
         for raw in f:
             ln = TS.sub("", raw.rstrip("\n"))
             m = SUBTEST.match(ln)
-            if m:
-                depth = len(m.group(1)) // 4
-                del stack[depth:]
-                stack.append(m.group(2))
+            if m and len(m.group(1)) == 4:
+                if suite is not None:
+                    problems.append(f"{suite}: did not finish")
+                suite, case = m.group(2), None
+                if suite in suites:
+                    problems.append(f"{suite}: ran twice")
+                suites[suite] = [0, 0, 0, False]
                 continue
-            m = TOTALS.match(ln)
-            if m:
-                totals[m.group(1)] = tuple(int(m.group(i)) for i in (2, 3, 4))
+            if m and len(m.group(1)) == 8 and suite is not None:
+                case = m.group(2)
                 continue
             m = RESULT.match(ln)
-            if not m or " # SKIP" not in ln:
+            if not m or suite is None:
                 continue
-            depth = len(m.group(1)) // 4
-            # depth 1: a case of suite stack[0]; depth 2: a parameter of
-            # case stack[1].  A parameterised case whose parameters all
-            # skipped is reported by its parameters.
-            if depth == 1 and len(stack) > 1 and stack[1] == m.group(3):
+            indent, failed, name, reason = (len(m.group(1)), m.group(2),
+                                            m.group(3), m.group(4))
+            skipped = " # SKIP" in ln
+            if indent == 0:
+                if name != suite:
+                    problems.append(f"{suite}: closed as {name}")
+                suites[suite][3] = True
+                if failed:
+                    suites[suite][1] += 0 if suites[suite][1] else 1
+                suite = case = None
                 continue
-            name = "/".join(stack[1:depth] + [m.group(3)])
-            skips.append((stack[0] if stack else "?", name,
-                          m.group(4) or ""))
-    return totals, skips
+            if indent == 4 and case == name:
+                case = None     # its parameters were counted
+                continue
+            if indent not in (4, 8):
+                continue
+            leaf = name if indent == 4 else f"{case}/{name}"
+            i = 1 if failed else 2 if skipped else 0
+            suites[suite][i] += 1
+            if skipped:
+                skips.append((suite, leaf, reason or ""))
+    if suite is not None:
+        problems.append(f"{suite}: did not finish")
+    return suites, skips, problems
 
 
 def load(table, arch):
@@ -85,16 +108,16 @@ def main():
     ap.add_argument("--table", default=os.path.join(ROOT, "kunit",
                                                     "expected-counts.tsv"))
     args = ap.parse_args()
-    totals, skips = parse(args.log)
+    suites, skips, problems = parse(args.log)
     counts, allowed = load(args.table, args.arch)
-    bad = []
-    for suite in sorted(set(totals) | set(counts)):
-        got, want = totals.get(suite), counts.get(suite)
+    bad = list(problems)
+    for suite in sorted(set(suites) | set(counts)):
+        got, want = suites.get(suite), counts.get(suite)
         if got is None:
             bad.append(f"{suite}: expected {want[0]} passed, {want[1]} "
                        f"skipped; did not run")
             continue
-        p, f, s = got
+        p, f, s, _ = got
         line = f"{suite}: {p} passed, {f} failed, {s} skipped"
         if want is None:
             bad.append(f"{line}; not in the table")
@@ -110,19 +133,23 @@ def main():
         else:
             bad.append(f"skip not allowed by the table: {suite} {name} "
                        f"({reason})")
-    if not totals:
-        bad.append("no KTAP suite totals in the log")
+    missing = allowed - {(su, n) for su, n, _ in skips}
+    for suite, name in sorted(missing):
+        bad.append(f"the table allows a skip that did not happen: {suite} "
+                   f"{name}")
+    if not suites:
+        bad.append("no KTAP suite in the log")
     if bad:
         print("\n".join(bad))
         print("rows of what ran:")
-        for suite, (p, f, s) in sorted(totals.items()):
+        for suite, (p, f, s, _) in sorted(suites.items()):
             print(f"count\t{args.arch}\t{suite}\t{p}\t{s}")
         for suite, name, reason in skips:
             print(f"skip\t{args.arch}\t{suite}\t{name}\t{reason}")
         sys.exit(1)
-    print(f"{args.arch}: {len(totals)} suites, "
-          f"{sum(p for p, _, _ in totals.values())} cases passed, "
-          f"{len(skips)} skips, all as pinned")
+    print(f"{args.arch}: {len(suites)} suites, "
+          f"{sum(v[0] for v in suites.values())} cases passed, "
+          f"{len(skips)} skipped as pinned")
 
 
 if __name__ == "__main__":

@@ -269,18 +269,27 @@ product_config() {
 	return $bad
 }
 
-# product_build ARCH LOG: builds the configured product kernel (and its
-# modules) with W=1; fails on a build error or on any warning in a file
-# the series adds.
+# product_build ARCH LOG [GOAL...]: builds the configured product kernel
+# (default: the image and its modules) with W=1; fails on a build error or
+# on any warning in a file the series adds.
 product_build() {
-	local arch=$1 log=$2 added warn
-	product_make "$arch" W=1 --jobs="$JOBS" >"$log" 2>&1 ||
-		{ grep -E 'error|Error' "$log" | head -n 20; echo "log: $log"; return 1; }
+	local arch=$1 log=$2 added f warn
+	shift 2
 	added=$(series_patches | while read -r p; do
 		grep -B3 '^new file mode' "$ROOT/patches/$p" |
 			sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p'
-	done)
-	warn=$(grep -E '(warning|error):' "$log" |
-		grep -F "$(echo "$added" | grep -E '\.[ch]$')")
+	done | grep -E '\.[ch]$')
+	# Our objects are compiled every time, so their warnings are always
+	# seen (ccache replays a cached compile's warnings too).
+	for f in $(echo "$added" | grep '\.c$'); do
+		rm -f "$(product_dir "$arch")/${f%.c}.o"
+	done
+	product_make "$arch" W=1 --jobs="$JOBS" "$@" >"$log" 2>&1 ||
+		{ grep -E 'error|Error' "$log" | head -n 20; echo "log: $log"; return 1; }
+	# The compiler names our sources, objtool our objects; any section
+	# mismatch (an __init function or __initdata used after boot) counts.
+	warn=$(grep -E '(warning|error):|WARNING:' "$log" |
+		grep -F "$(echo "$added"; echo "$added" | sed -n 's/\.c$/.o/p')"
+		grep -i 'section mismatch' "$log")
 	[ -z "$warn" ] || { echo "W=1 warnings in our files:"; echo "$warn"; return 1; }
 }

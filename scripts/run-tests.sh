@@ -389,8 +389,10 @@ w1_sparse() {
 }
 
 kunit_stage() {
-	local arch=$1
+	local arch=$1 counts
 	stage "KUnit on $arch"
+	# The checks below read its console: never a previous run's.
+	rm -f "$BUILD/kunit-$arch/test.log"
 	kunit_run "$arch"
 	if [ "$KUNIT_FAILED" -eq 0 ] && [ "$KUNIT_PASSED" -gt 0 ]; then
 		PASSED=$((PASSED + KUNIT_PASSED))
@@ -406,10 +408,14 @@ kunit_stage() {
 	fi
 	check "KUnit console on $arch has no kernel report (BUG, WARNING, KASAN, UBSAN, lockdep, hung task)" \
 		python3 "$ROOT/tests/system/run.py" --scan "$BUILD/kunit-$arch/test.log"
-	check "KUnit on $arch: every suite ran the cases kunit/expected-counts.tsv pins, skips only those it names" \
-		python3 "$ROOT/scripts/kunit-counts.py" "$arch" "$BUILD/kunit-$arch/test.log"
-	python3 "$ROOT/scripts/kunit-counts.py" "$arch" "$BUILD/kunit-$arch/test.log" |
-		grep -v '^count\|^skip\|^rows' | sed 's/^/        /' 
+	if counts=$(python3 "$ROOT/scripts/kunit-counts.py" "$arch" \
+			"$BUILD/kunit-$arch/test.log" 2>&1); then
+		pass "KUnit on $arch: every suite ran the cases kunit/expected-counts.tsv pins, skips only those it names"
+		echo "$counts" | sed 's/^/        /'
+	else
+		fail "KUnit on $arch: every suite ran the cases kunit/expected-counts.tsv pins, skips only those it names" \
+			"$counts"
+	fi
 	stage_done
 }
 
@@ -455,11 +461,25 @@ combo_name() {
 	echo "${out[*]}"
 }
 
+# A misspelt symbol would pass as "not set": each must be a Kconfig symbol.
+combo_symbols_exist() {
+	local syms n found
+	syms=$(python3 "$ROOT/scripts/kconfig-combos.py" "$1" | tr '\t' '\n' |
+		sed -n 's/^\(# \)\{0,1\}CONFIG_\([A-Za-z0-9_]*\)[= ].*/\2/p' |
+		sort -u)
+	n=$(echo "$syms" | wc -l)
+	found=$(grep -rhoE "^(menu)?config ($(echo "$syms" | paste -sd'|'))\$" \
+		--include='Kconfig*' "$WORK" | awk '{print $2}' | sort -u)
+	[ "$(echo "$found" | wc -l)" -eq "$n" ] ||
+		{ echo "not in Kconfig: $(comm -23 <(echo "$syms") <(echo "$found"))"; return 1; }
+}
+
 product_combo() {
 	local arch=$1 n=$2
 	shift 2
 	product_config "$arch" "$@" &&
-		product_build "$arch" "$LOGS/product-$arch-combo-$n.log"
+		product_build "$arch" "$LOGS/product-$arch-combo-$n.log" \
+			vmlinux modules
 }
 
 # product_stage ARCH: the kernel users build (KUnit off, every option of
@@ -470,20 +490,22 @@ KCONFIG_SEED=${KCONFIG_SEED:-1}
 product_stage() {
 	local arch=$1 n=0 combo lines
 	stage "product kernel on $arch (KUnit off, W=1), booted; Kconfig combinations (seed $KCONFIG_SEED)"
+	check "every symbol scripts/kconfig-combos.py toggles on $arch is defined in Kconfig" \
+		combo_symbols_exist "$arch"
 	if check "$arch product configuration: every line of kunit/product.config and product-$arch.config holds" \
 		product_config "$arch" &&
 	   check "$arch product kernel builds with W=1, no warning in a file the series adds" \
 		product_build "$arch" "$LOGS/product-$arch.log"; then
-		system_run "$arch" product "$(product_image "$arch")" \
+		system_run "$arch" product-system "$(product_image "$arch")" \
 			"$BUILD/product-system-$arch" --product
 	fi
 	while IFS= read -r combo; do
 		n=$((n + 1))
 		IFS=$'\t' read -ra lines <<<"$combo"
 		check "$arch combination $n builds (W=1 clean): $(combo_name "${lines[@]}")" \
-			product_combo "$arch" "$n" "${lines[@]}"
+			product_combo "$arch" "$n" "${lines[@]}" </dev/null
 	done < <(python3 "$ROOT/scripts/kconfig-combos.py" "$arch" \
-		--seed "$KCONFIG_SEED")
+		--seed "$KCONFIG_SEED" 2>&1)
 	[ "$n" -ge 8 ] || fail "$arch: $n Kconfig combinations, not 8"
 	stage_done
 }
@@ -509,12 +531,28 @@ stage "W=1 C=2 (sparse) on x86_64"
 check "make W=1 C=2 mm/cma_regions/, cma-dev, the heap on x86_64: no warnings" w1_sparse x86_64
 # coccicheck runs spatch once per semantic patch of scripts/coccinelle and
 # prints each command: every rule must have run (or been skipped for
-# spatch's version, by name) with nothing failing.  A control file with a
-# defect one rule reports proves that spatch reports at all.
+# spatch's version, by name) with nothing failing.  Its M= must be an
+# absolute path: with O= a relative one names the build directory, which
+# holds no source, and spatch then checks nothing.  Our C files (the
+# framework, its tests, /dev/cma and the heap) are copied into one
+# directory with a control file whose planted defect one rule reports:
+# the run must report that, and only that.
+COCCI_SRC=$BUILD/cocci-src
 coccicheck() {
-	local out total ran skipped
+	local out total ran skipped reports
+	rm -rf "$COCCI_SRC"
+	mkdir -p "$COCCI_SRC"
+	cp -r "$WORK/mm/cma_regions" "$COCCI_SRC/" &&
+	cp "$WORK/drivers/misc/cma-dev.c" \
+		"$WORK/drivers/dma-buf/heaps/cma_regions_heap.c" "$COCCI_SRC/" ||
+		return 1
+	[ "$(find "$COCCI_SRC" -name '*.c' | wc -l)" -ge 16 ] ||
+		{ echo "too few C files copied"; return 1; }
+	printf '%s\n' '#include <linux/slab.h>' \
+		'void control(void *p)' '{' '	if (p)' '		kfree(p);' '}' \
+		>"$COCCI_SRC/control.c"
 	out=$(make -C "$WORK" O="$BUILD/kunit-x86_64" ARCH=x86_64 \
-		coccicheck MODE=report M=mm/cma_regions 2>&1) ||
+		coccicheck MODE=report M="$COCCI_SRC" 2>&1) ||
 		{ echo "$out" | tail -n 20; return 1; }
 	echo "$out" >"$LOGS/coccicheck.log"
 	total=$(find "$WORK/scripts/coccinelle" -name '*.cocci' -type f | wc -l)
@@ -525,22 +563,13 @@ coccicheck() {
 		{ echo "not every semantic patch ran"; return 1; }
 	! echo "$out" | grep -E 'coccicheck failed|No OCaml|Fatal error|^Error|exception' ||
 		{ echo "spatch reported an error"; return 1; }
-	! echo "$out" | grep -E '^/?[^ ]*mm/cma_regions/[^ ]*:[0-9]+'
+	reports=$(echo "$out" | grep -F "$COCCI_SRC/" | grep -E ':[0-9]+:')
+	echo "$reports" | grep -F "$COCCI_SRC/control.c:5:" |
+		grep -q 'NULL check before some freeing functions is not needed' ||
+		{ echo "the control's planted defect was not reported"; return 1; }
+	! echo "$reports" | grep -vF "$COCCI_SRC/control.c:5:"
 }
-check "make coccicheck MODE=report M=mm/cma_regions: every semantic patch ran, no reports" coccicheck
-cocci_control() {
-	local dir=$BUILD/cocci-control out
-	mkdir -p "$dir"
-	printf '%s\n' '#include <linux/slab.h>' \
-		'void control(void *p)' '{' '	if (p)' '		kfree(p);' '}' \
-		>"$dir/control.c"
-	out=$(make -C "$WORK" O="$BUILD/kunit-x86_64" ARCH=x86_64 coccicheck \
-		MODE=report COCCI="$WORK/scripts/coccinelle/free/ifnullfree.cocci" \
-		M="$dir" 2>&1) || { echo "$out" | tail -n 20; return 1; }
-	echo "$out" | grep -q 'control.c:5:.*NULL check before some freeing functions is not needed' ||
-		{ echo "spatch did not report the planted defect:"; echo "$out" | tail -n 10; return 1; }
-}
-check "coccicheck control: a planted 'if (p) kfree(p)' is reported" cocci_control
+check "make coccicheck MODE=report on mm/cma_regions (tests included), cma-dev and the heap: every semantic patch ran, only the control's planted defect reported" coccicheck
 stage_done
 
 product_stage x86_64

@@ -61,11 +61,9 @@ int __init cma_early_declare_set(struct cma_region *regions, const char *map,
 				 enum cma_early_origin origin);
 bool __init cma_early_overridden(enum cma_early_origin origin);
 
-#if IS_ENABLED(CONFIG_CMA_REGIONS_KUNIT_TEST)
-/* sysfs.c: for the KUnit tests only. */
+/* sysfs.c: for the KUnit tests. */
 struct kobject;
 struct kobject *cma_sysfs_region_kobj(struct cma_region *reg);
-#endif
 
 /* best_fit.c: for the KUnit tests and the benchmark. */
 const char *cma_bf_verify(struct cma_region *reg,

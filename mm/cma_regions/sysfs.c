@@ -330,13 +330,12 @@ static struct notifier_block cma_sysfs_nb = {
 	.notifier_call = cma_sysfs_watch,
 };
 
-#if IS_ENABLED(CONFIG_CMA_REGIONS_KUNIT_TEST)
 /**
  * cma_sysfs_region_kobj() - find a region's directory
  * @reg:	A registered region, or NULL for /sys/kernel/mm/contiguous.
  *
  * For the KUnit tests, which call the attributes' show and store functions
- * as sysfs does; kernels without them do not carry it.
+ * as sysfs does.
  *
  * Context: Process context.  The caller must keep @reg registered.
  * Return: the directory's kobject with a reference to drop with
@@ -356,7 +355,6 @@ struct kobject *cma_sysfs_region_kobj(struct cma_region *reg)
 	return kobj;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_sysfs_region_kobj);
-#endif
 
 static int __init cma_sysfs_init(void)
 {

@@ -4,7 +4,7 @@
 # Builds the grammar fuzzer (mm/cma_regions/parse.c compiled unchanged,
 # clang's libFuzzer with ASan, UBSan and LeakSanitizer) and runs it from the
 # seeded corpus for FUZZ_SECONDS (default 60) or FUZZ_RUNS executions,
-# with libFuzzer's seed FUZZ_SEED (default 1).  The run fails unless it
+# with libFuzzer's seed LIBFUZZER_SEED (default 1; 0 is random).  The run fails unless it
 # executed at least FUZZ_MIN_RUNS inputs, so a harness that stops early or
 # crawls cannot pass: by default FUZZ_RUNS if given, else 1000 a second
 # (60000 for the minute), where a two-core machine busy building kernels
@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${BUILD:-$root/build}/fuzz
 seconds=${1:-${FUZZ_SECONDS:-60}}
-seed=${FUZZ_SEED:-1}
+seed=${LIBFUZZER_SEED:-1}
 min_runs=${FUZZ_MIN_RUNS:-${FUZZ_RUNS:-$((seconds * 1000))}}
 mkdir -p "$out/corpus" "$out/findings"
 
@@ -26,6 +26,18 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-o "$out/fuzz_parse" "$here/fuzz_parse.c" "$root/mm/cma_regions/parse.c"
 
 cp "$here"/corpus/* "$out/corpus/"
+# What an earlier run found must not crash any more, whatever this run's
+# search happens to reach.
+found=("$out"/findings/*)
+if [ -e "${found[0]}" ]; then
+	"$out/fuzz_parse" -timeout=10 -artifact_prefix="$out/replay-" \
+		"${found[@]}" >"$out/replay.log" 2>&1 || {
+		grep -E 'ERROR|SUMMARY|runtime error' "$out/replay.log" | head -n 20
+		echo "an earlier finding still fails: $out/findings/, log $out/replay.log"
+		exit 1
+	}
+	echo "replayed ${#found[@]} earlier findings: no failure"
+fi
 args=(-max_total_time="$seconds" -seed="$seed" -print_final_stats=1
       -timeout=10 -artifact_prefix="$out/findings/")
 [ -n "${FUZZ_RUNS:-}" ] && args=(-runs="$FUZZ_RUNS" -seed="$seed"
@@ -36,7 +48,8 @@ args=(-max_total_time="$seconds" -seed="$seed" -print_final_stats=1
 	echo "fuzzer found a problem; reproducer in $out/findings/, log $out/log"
 	exit 1
 }
-grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$out/log"
+grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$out/log" ||
+	true
 runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\)$/\1/p' \
 	"$out/log" | tail -n 1)
 if [ -z "$runs" ] || [ "$runs" -lt "$min_runs" ]; then

@@ -469,6 +469,15 @@ int main(void)
 
 	kmemleak_scan();
 
+	/*
+	 * Late reports (deferred frees, RCU callbacks) have a moment to
+	 * reach the console; the taint flags and lockdep's state tell what a
+	 * console line could miss, and every check init made is counted.
+	 */
+	sleep(1);
+	dump("tainted", "/proc/sys/kernel/tainted", NULL);
+	dump("lockdep", "/proc/lockdep_stats", "debug_locks:");
+	printf("SYS: checks-failed %d\n", checks_failed);
 	say("end", "");
 	fflush(stdout);
 	sync();

@@ -54,6 +54,7 @@ static struct bf_model *bf_setup(struct kunit *test, size_t size)
 	if (cma_region_register(m->reg)) {
 		kfree(m->reg);
 		KUNIT_FAIL_AND_ABORT(test, "cannot register the test region");
+		return NULL;	/* not reached: the test was aborted */
 	}
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, bf_region_release,
 							m->reg), 0);

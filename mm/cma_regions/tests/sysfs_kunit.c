@@ -81,6 +81,7 @@ static struct cma_region *ks_region(struct kunit *test, const char *name,
 		kfree(reg);
 		KUNIT_FAIL_AND_ABORT(test, "cannot register region %s",
 				     name ?: "(private)");
+		return NULL;	/* not reached: the test was aborted */
 	}
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ks_region_release,
 							reg), 0);
