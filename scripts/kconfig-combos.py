@@ -7,7 +7,9 @@
 Prints one combination a line, as Kconfig lines separated by tabs, to be
 applied on top of the product configuration (kunit/product*.config).  The
 first is the framework off; the others are drawn at random from the seed
-until every symbol of the series has been both on and off (a tristate:
+until every symbol a product can choose (all of the series' but the KUnit
+tests and the benchmark, which need KUnit and are built in the KUnit
+kernels) has been both on and off (a tristate:
 n, m and y) in a combination where its parent is on.  Every symbol is
 named in every combination (the product configuration turns them on).
 """

@@ -188,7 +188,13 @@ got=$(grep -c '^From mboxrd@z' "$mbox" 2>/dev/null)
 rm -rf "$MAIL/b4"
 mkdir -p "$MAIL/b4"
 msgid=$(sed -n 's/^Message-ID: <\(.*\)>$/\1/Ip' "$mbox" | head -n 1)
-(cd "$MAIL" && b4 am -m "$mbox" -o "$MAIL/b4" "$msgid" >"$MAIL/b4.log" 2>&1)
+# b4 takes the reader's identity from git's configuration, which a new
+# machine does not have: without it b4 0.12 stops after listing the first
+# patch, saying nothing (a KeyError in get_am_ready()).
+(cd "$MAIL" && GIT_CONFIG_COUNT=2 \
+	GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0="CMA Regions Developers" \
+	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=cma-regions@example.org \
+	b4 am -m "$mbox" -o "$MAIL/b4" "$msgid" >"$MAIL/b4.log" 2>&1)
 mbx=$(ls "$MAIL"/b4/*.mbx 2>/dev/null | head -n 1)
 if [ -n "$mbx" ] && grep -q "Total patches: $n" "$MAIL/b4.log" &&
    ! grep -qi 'missing\|not found\|ERROR' "$MAIL/b4.log"; then

@@ -105,17 +105,18 @@ stage_done
 stage "checkpatch --strict --codespell, kernel-doc"
 CODESPELL_DICT=$(dpkg -L codespell 2>/dev/null | grep -m1 '/data/dictionary.txt$')
 # checkpatch exits 0 when it finds nothing and 1 when it reports something;
-# either way it ends with its summary, whose counts must be those of the
-# findings listed.  Anything else (it did not run, perl died) fails.
+# either way it ends with its summary (not with --terse, which drops it for
+# a clean patch), whose counts must be those of the findings listed.
+# Anything else (it did not run, perl died) fails.
 checkpatch_one() {
 	local p=$1 out types t notes bad=0 rc sum n
 	[ -f "$CODESPELL_DICT" ] || { echo "no codespell dictionary"; return 1; }
 	out=$(cd "$WORK" && perl scripts/checkpatch.pl --strict --codespell \
 		--codespellfile "$CODESPELL_DICT" --show-types \
-		--terse "$ROOT/patches/$p" 2>&1)
+		"$ROOT/patches/$p" 2>&1)
 	rc=$?
 	sum=$(echo "$out" | sed -n 's/^.*total: \([0-9]*\) errors, \([0-9]*\) warnings, \([0-9]*\) checks, [0-9]* lines checked$/\1 \2 \3/p')
-	n=$(echo "$out" | grep -cE '(ERROR|WARNING|CHECK):[A-Z0-9_]+:')
+	n=$(echo "$out" | grep -cE '^(ERROR|WARNING|CHECK):[A-Z0-9_]+:')
 	if [ -z "$sum" ] || [ $((${sum// /+})) -ne "$n" ] ||
 	   { [ $rc -ne 0 ] && [ $rc -ne 1 ]; } || { [ $rc -eq 0 ] && [ "$n" -ne 0 ]; } ||
 	   { [ $rc -eq 1 ] && [ "$n" -eq 0 ]; }; then
