@@ -28,11 +28,13 @@ DEBIAN_PACKAGES=(
 	libc6-dev-armhf-cross device-tree-compiler
 	python3-sphinx python3-sphinx-rtd-theme gcc-i686-linux-gnu
 	libc6-dev-i386-cross git-email b4
-	# Only Recommends of the packages above, which --no-install-recommends
-	# leaves out (a new machine shows it; developer machines had them):
-	# git send-email needs Mail::Address, coccicheck's OCaml-scripted
-	# rules need an OCaml compiler, make htmldocs runs a YAML tool.
-	libmailtools-perl ocaml python3-yaml
+	# What the packages above need but do not pull in with
+	# --no-install-recommends (a new machine shows it; developer machines
+	# had them): git send-email needs Mail::Address, coccicheck's OCaml-
+	# scripted rules need an OCaml compiler and its Python-scripted ones
+	# load libpython3.X.so (the -dev symlink), make htmldocs runs a YAML
+	# tool.
+	libmailtools-perl ocaml libpython3-dev python3-yaml
 )
 
 T0=$(date +%s)
@@ -216,6 +218,15 @@ print(counts.get("passed", 0), bad)' "$LOGS/kunit-$arch.log")
 }
 
 # Product kernels: what users build (kunit/product*.config), KUnit off.
+# They build from a copy of the patched tree, so that they can build in the
+# background while the per-patch builds push and pop patches in $WORK.
+PWORK=$BUILD/work-product
+
+product_tree() {
+	mkdir -p "$PWORK" &&
+		rsync -a --delete --exclude=/.pc "$WORK/" "$PWORK/"
+}
+
 product_dir() {
 	echo "$BUILD/product-$1"
 }
@@ -231,7 +242,7 @@ product_make() {
 	local arch=$1 cross=()
 	shift
 	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
-	make -C "$WORK" O="$(product_dir "$arch")" ARCH="$arch" \
+	make -C "$PWORK" O="$(product_dir "$arch")" ARCH="$arch" \
 		"${cross[@]}" "$(kunit_cc "$arch")" "$@"
 }
 
@@ -292,4 +303,35 @@ product_build() {
 		grep -F "$(echo "$added"; echo "$added" | sed -n 's/\.c$/.o/p')"
 		grep -i 'section mismatch' "$log")
 	[ -z "$warn" ] || { echo "W=1 warnings in our files:"; echo "$warn"; return 1; }
+}
+
+# product_start: copies the patched tree and configures and builds both
+# product kernels from it in the background, at the lowest priority: they
+# take the core that single-threaded stages (checkpatch, the fuzzer, the
+# documentation, links, QEMU) leave idle, and little else.  product_stage
+# waits for them; the results are in $LOGS/product-ARCH.{config,build}.
+product_start() {
+	local arch
+	for arch in x86_64 arm; do
+		rm -f "$LOGS/product-$arch".{config,build}{,.rc}
+	done
+	product_tree || return 1
+	(
+		renice -n 19 -p "$BASHPID" >/dev/null
+		for arch in x86_64 arm; do
+			product_config "$arch" >"$LOGS/product-$arch.config" 2>&1
+			echo $? >"$LOGS/product-$arch.config.rc"
+			[ "$(cat "$LOGS/product-$arch.config.rc")" = 0 ] || continue
+			product_build "$arch" "$LOGS/product-$arch.log" \
+				>"$LOGS/product-$arch.build" 2>&1
+			echo $? >"$LOGS/product-$arch.build.rc"
+		done
+	) </dev/null &
+	PRODUCT_PID=$!
+}
+
+# product_result ARCH config|build: the background step's outcome.
+product_result() {
+	cat "$LOGS/product-$1.$2" 2>/dev/null
+	[ "$(cat "$LOGS/product-$1.$2.rc" 2>/dev/null)" = 0 ]
 }

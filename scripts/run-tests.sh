@@ -84,6 +84,8 @@ overlay_identical() {
 	return $bad
 }
 check "the quilt-applied tree equals the overlay on every overlay path" overlay_identical
+# The product kernels build in the background from here on.
+[ -f "$WORK/.cma-series" ] && product_start
 stage_done
 
 # What reviewers receive is what we test: git send-email into an mbox,
@@ -480,7 +482,7 @@ product_combo() {
 	shift 2
 	product_config "$arch" "$@" &&
 		product_build "$arch" "$LOGS/product-$arch-combo-$n.log" \
-			vmlinux modules
+			vmlinux.o modules
 }
 
 # product_stage ARCH: the kernel users build (KUnit off, every option of
@@ -491,12 +493,17 @@ KCONFIG_SEED=${KCONFIG_SEED:-1}
 product_stage() {
 	local arch=$1 n=0 combo lines
 	stage "product kernel on $arch (KUnit off, W=1), booted; Kconfig combinations (seed $KCONFIG_SEED)"
+	local t0
+	t0=$(date +%s)
+	[ -n "${PRODUCT_PID:-}" ] || product_start
+	wait "$PRODUCT_PID" 2>/dev/null
+	echo "  (waited $(elapsed "$t0") for the background product builds)"
 	check "every symbol scripts/kconfig-combos.py toggles on $arch is defined in Kconfig" \
 		combo_symbols_exist "$arch"
 	if check "$arch product configuration: every line of kunit/product.config and product-$arch.config holds" \
-		product_config "$arch" &&
+		product_result "$arch" config &&
 	   check "$arch product kernel builds with W=1, no warning in a file the series adds" \
-		product_build "$arch" "$LOGS/product-$arch.log"; then
+		product_result "$arch" build; then
 		system_run "$arch" product-system "$(product_image "$arch")" \
 			"$BUILD/product-system-$arch" --product
 	fi
