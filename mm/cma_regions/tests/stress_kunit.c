@@ -78,8 +78,12 @@ static int ks_index(struct ks_state *s, struct cma_region *reg)
 	return -1;
 }
 
-/* Claims the pages of a new chunk; a page already owned is an overlap. */
-static void ks_claim(struct ks_state *s, struct cma_chunk *chunk,
+/*
+ * Claims the pages of a new chunk; a page already owned is an overlap.
+ * Returns false, after recording the error, for a chunk that is not one
+ * of ours: the caller frees it at once.
+ */
+static bool ks_claim(struct ks_state *s, struct cma_chunk *chunk,
 		     size_t size, phys_addr_t alignment)
 {
 	int i = ks_index(s, chunk->reg);
@@ -87,8 +91,9 @@ static void ks_claim(struct ks_state *s, struct cma_chunk *chunk,
 	struct cma_region *reg;
 
 	if (i < 0) {
-		ks_error(s, "chunk from a foreign region");
-		return;
+		ks_error(s, "chunk from a foreign region %s",
+			 chunk->reg->name ?: "(private)");
+		return false;
 	}
 	reg = chunk->reg;
 	if (chunk->size < size || chunk->start < reg->start ||
@@ -96,13 +101,14 @@ static void ks_claim(struct ks_state *s, struct cma_chunk *chunk,
 	    (alignment && (chunk->start & (alignment - 1)))) {
 		ks_error(s, "bad chunk %pa+%zu in %d for %zu/%pa",
 			 &chunk->start, chunk->size, i, size, &alignment);
-		return;
+		return false;
 	}
 	first = (chunk->start - reg->start) >> PAGE_SHIFT;
 	for (n = 0; n < chunk->size >> PAGE_SHIFT; n++)
 		if (test_and_set_bit(first + n, s->owned[i]))
 			ks_error(s, "page %lu of region %d handed out twice",
 				 first + n, i);
+	return true;
 }
 
 static void ks_release(struct ks_state *s, struct cma_chunk *chunk)
@@ -180,7 +186,10 @@ static int ks_worker_fn(void *data)
 					ks_error(s, "alloc: %ld", PTR_ERR(chunk));
 				break;
 			}
-			ks_claim(s, chunk, size, alignment);
+			if (!ks_claim(s, chunk, size, alignment)) {
+				cma_free(chunk);
+				break;
+			}
 			held[i] = chunk;
 			atomic_inc(&s->allocs);
 			break;
@@ -376,6 +385,11 @@ static void cma_regions_test_stress(struct kunit *test)
 	s->alloc_b = *s->reg[0].alloc;
 	s->alloc_b.name = "kunit-stress-b";
 	KUNIT_EXPECT_EQ(test, cma_allocator_register(&s->alloc_a), 0);
+	/*
+	 * Requests by device follow the map: from the start it names only
+	 * our regions, not the ones a board reserved at boot (arm's virt).
+	 */
+	KUNIT_EXPECT_EQ(test, cma_map_replace("ks-dev=ks-0,ks-1"), 0);
 
 	for (n = 0; n < ARRAY_SIZE(fns); n++) {
 		w[n].s = s;
