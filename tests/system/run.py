@@ -253,16 +253,12 @@ HOSTILE = dict(
 # A product kernel (kunit/product*.config: KUnit off, every option of the
 # series on): no self-test in the kernel, so user space shows that each
 # region is there, hands out memory by name, by device and as a heap.
-PRODUCT_MAP = "video*,display*=video,common;camera*=camera,common;*=common"
+# The regions are hostile's, the map the board's.
 PRODUCT = dict(
-    cmdline=['cma.regions="video=8M/1M;camera=4M;common=4M:bf"',
-             f'cma.map="{PRODUCT_MAP}"', "cmatest=product"],
-    regions=[
-        dict(name="video", size=8 * M, align=1 * M, origin="boot parameters"),
-        dict(name="camera", size=4 * M, origin="boot parameters"),
-        dict(name="common", size=4 * M, origin="boot parameters"),
-    ],
-    map=("boot parameters", PRODUCT_MAP),
+    cmdline=[HOSTILE["cmdline"][0], f'cma.map="{BOARD_MAP}"',
+             "cmatest=product"],
+    regions=HOSTILE["regions"],
+    map=("boot parameters", BOARD_MAP),
     user="product",
     product=True,
 )
