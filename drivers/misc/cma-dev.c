@@ -1,20 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/cma: contiguous memory regions for user space.
+ * /dev/cma: contiguous memory regions for user space, the test and
+ * bring-up device of the framework.
  *
- * Camera, codec and display pipelines often run in user space and need
- * physically contiguous buffers they can hand to devices.  This misc
- * device lets a program allocate chunks from the regions, by device (the
- * map decides, as it does for the device's driver) or by region names, map
- * them, and free them.  The interface is in include/uapi/linux/cma_regions.h.
+ * Bringing up a camera, codec or display pipeline, or testing a region
+ * layout, needs physically contiguous buffers allocated the way the
+ * device's driver will allocate them.  This misc device lets root
+ * allocate chunks from the regions, by device (the map decides, as it
+ * does for the device's driver) or by region names, map them, and free
+ * them.  Programs that share buffers with drivers use the regions' dma-buf
+ * heaps instead.  The interface is in include/uapi/linux/cma_regions.h.
  *
- * Every chunk is cleared before user space sees it.  The open file holds
- * one reference per chunk it allocated, in an xarray indexed by the
- * chunk's id; each mapping holds another, so freeing a chunk that is still
- * mapped (or closing the file) leaves the memory with the mapping until it
- * goes.  The mmap offset of a chunk is its id in pages, in the manner of
- * DRM's fake offsets: a mapping covers one chunk, from its start, and
- * never more than it.
+ * Chunks come from cma_alloc_user(): only from regions open to user
+ * space, cleared and written back from the CPU caches; they are mapped
+ * write-combined, so what a program writes reaches memory, for a device
+ * to read, without cache maintenance.  The open file holds one reference
+ * per chunk it allocated, in an xarray indexed by the chunk's id; each
+ * mapping holds another, so freeing a chunk that is still mapped (or
+ * closing the file) leaves the memory with the mapping until it goes.
+ * The mmap offset of a chunk is its id in pages, in the manner of DRM's
+ * fake offsets: a mapping covers one chunk, from its start, and never
+ * more than it.  Ids are handed out cyclically, so a stale offset does
+ * not soon map another chunk.
  *
  * Copyright (C) 2026 The CMA regions developers
  */
@@ -28,9 +35,12 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 #include <linux/xarray.h>
 
 #include <uapi/linux/cma_regions.h>
@@ -41,34 +51,67 @@
  */
 #define CMA_DEV_ID_MAX	((u32)(INT_MAX >> PAGE_SHIFT))
 
+/* Chunks one open file may hold; root may change it at run time. */
+static unsigned int max_chunks = 1024;
+
+static int cma_dev_set_max_chunks(const char *val,
+				  const struct kernel_param *kp)
+{
+	unsigned int n;
+	int ret;
+
+	ret = kstrtouint(val, 0, &n);
+	if (ret)
+		return ret;
+	if (!n || n > CMA_DEV_ID_MAX)
+		return -EINVAL;
+	WRITE_ONCE(max_chunks, n);
+	return 0;
+}
+
+static const struct kernel_param_ops cma_dev_max_chunks_ops = {
+	.set = cma_dev_set_max_chunks,
+	.get = param_get_uint,
+};
+module_param_cb(max_chunks, &cma_dev_max_chunks_ops, &max_chunks, 0644);
+MODULE_PARM_DESC(max_chunks,
+		 "Chunks one open file may hold (default 1024; at least 1)");
+
 /**
  * struct cma_dev_file - an open /dev/cma
  * @chunks:	The chunks the file allocated and has not freed, by id, each
- *		with the allocation's reference.  The xarray's lock makes
- *		looking a chunk up and taking a reference to it atomic with
- *		respect to freeing it.
- * @see_phys:	The file was opened with CAP_SYS_ADMIN.
+ *		with the allocation's reference.  An ALLOC reserves its id
+ *		(a NULL entry, which lookups do not see) until the id has
+ *		reached user space, and only then stores the chunk.  The
+ *		xarray's lock makes looking a chunk up and taking a
+ *		reference to it atomic with respect to freeing it, and
+ *		guards @count and @next.
+ * @count:	Ids reserved or holding a chunk.
+ * @next:	Where the cyclic id allocation goes on from.
+ * @see_phys:	The file was opened by a process with CAP_SYS_ADMIN.
  */
 struct cma_dev_file {
 	struct xarray chunks;
+	unsigned int count;
+	u32 next;
 	bool see_phys;
 };
-
-/* Physical addresses go only to a privileged caller of a privileged open. */
-static bool cma_dev_see_phys(struct cma_dev_file *f)
-{
-	return f->see_phys && capable(CAP_SYS_ADMIN);
-}
 
 static int cma_dev_open(struct inode *inode, struct file *file)
 {
 	struct cma_dev_file *f;
 
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	f = kzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
-	xa_init_flags(&f->chunks, XA_FLAGS_ALLOC1);
-	f->see_phys = capable(CAP_SYS_ADMIN);
+	xa_init_flags(&f->chunks, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	/*
+	 * Decided once, for the opener, as kallsyms and /proc/PID/pagemap
+	 * do: no capability check at every ioctl (audit noise when the file
+	 * was passed on), and a file passed to a less privileged process
+	 * keeps what its opener could see.
+	 */
+	f->see_phys = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	file->private_data = f;
 	return 0;
 }
@@ -79,8 +122,10 @@ static int cma_dev_release(struct inode *inode, struct file *file)
 	struct cma_chunk *chunk;
 	unsigned long id;
 
-	xa_for_each(&f->chunks, id, chunk)
+	xa_for_each(&f->chunks, id, chunk) {
 		cma_free(chunk);
+		cond_resched();
+	}
 	xa_destroy(&f->chunks);
 	kfree(f);
 	return 0;
@@ -120,6 +165,38 @@ static int cma_dev_spec(u32 flags, char *spec, const char **type)
 	return 0;
 }
 
+/* Reserves an id for a new chunk; -ENOSPC if the file holds its limit. */
+static int cma_dev_reserve_id(struct cma_dev_file *f, u32 *id)
+{
+	int ret;
+
+	xa_lock(&f->chunks);
+	if (f->count >= READ_ONCE(max_chunks)) {
+		xa_unlock(&f->chunks);
+		return -ENOSPC;
+	}
+	/* Counted first: the allocation may drop the lock to sleep. */
+	f->count++;
+	ret = __xa_alloc_cyclic(&f->chunks, id, NULL,
+				XA_LIMIT(1, CMA_DEV_ID_MAX), &f->next,
+				GFP_KERNEL_ACCOUNT);
+	if (ret < 0)
+		f->count--;
+	xa_unlock(&f->chunks);
+	if (ret == -EBUSY)
+		return -ENOSPC;
+	return ret < 0 ? ret : 0;
+}
+
+/* Gives back an id that never held a chunk. */
+static void cma_dev_release_id(struct cma_dev_file *f, u32 id)
+{
+	xa_lock(&f->chunks);
+	__xa_erase(&f->chunks, id);
+	f->count--;
+	xa_unlock(&f->chunks);
+}
+
 static long cma_dev_alloc(struct cma_dev_file *f, void __user *uarg)
 {
 	struct cma_regions_alloc arg;
@@ -138,36 +215,49 @@ static long cma_dev_alloc(struct cma_dev_file *f, void __user *uarg)
 	if (arg.size > SIZE_MAX || arg.alignment != (phys_addr_t)arg.alignment)
 		return -EINVAL;
 
+	ret = cma_dev_reserve_id(f, &id);
+	if (ret)
+		return ret;
 	if (arg.flags == CMA_REGIONS_BY_DEVICE)
-		chunk = cma_alloc_for_name(arg.spec, type, arg.size,
-					   arg.alignment);
+		chunk = cma_alloc_user(arg.spec, type, NULL, arg.size,
+				       arg.alignment);
 	else
-		chunk = cma_alloc_from(arg.spec, arg.size, arg.alignment);
-	if (IS_ERR(chunk))
-		return PTR_ERR(chunk);
+		chunk = cma_alloc_user(NULL, NULL, arg.spec, arg.size,
+				       arg.alignment);
+	if (IS_ERR(chunk)) {
+		ret = PTR_ERR(chunk);
+		goto err_id;
+	}
 
-	ret = cma_chunk_zero(chunk);
-	if (ret)
-		goto err_free;
-	ret = xa_alloc(&f->chunks, &id, chunk, XA_LIMIT(1, CMA_DEV_ID_MAX),
-		       GFP_KERNEL);
-	if (ret)
-		goto err_free;
-
+	/* The spec goes back as it came. */
+	if (type)
+		arg.spec[type - arg.spec - 1] = '/';
 	arg.size = chunk->size;
 	arg.id = id;
 	arg.offset = (u64)id << PAGE_SHIFT;
-	arg.start = cma_dev_see_phys(f) ? chunk->start : 0;
+	arg.start = f->see_phys ? chunk->start : 0;
 	strscpy(arg.region, chunk->reg->name ?: "", sizeof(arg.region));
+	/*
+	 * The id is reserved, not yet usable: until the chunk is stored
+	 * below, a FREE or an mmap of it finds nothing, so a failed copy
+	 * frees the chunk exactly once, here.
+	 */
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
-		xa_erase(&f->chunks, id);
 		ret = -EFAULT;
-		goto err_free;
+		goto err_chunk;
 	}
+	xa_lock(&f->chunks);
+	ret = xa_err(__xa_store(&f->chunks, id, chunk, GFP_KERNEL_ACCOUNT));
+	xa_unlock(&f->chunks);
+	/* Storing into a reserved slot allocates nothing: it cannot fail. */
+	if (WARN_ON_ONCE(ret))
+		goto err_chunk;
 	return 0;
 
-err_free:
+err_chunk:
 	cma_free(chunk);
+err_id:
+	cma_dev_release_id(f, id);
 	return ret;
 }
 
@@ -180,7 +270,14 @@ static long cma_dev_free(struct cma_dev_file *f, void __user *uarg)
 		return -EFAULT;
 	if (arg.flags || !cma_dev_zeroed(arg.reserved, ARRAY_SIZE(arg.reserved)))
 		return -EINVAL;
-	chunk = xa_erase(&f->chunks, arg.id);
+	/* A reserved id (an ALLOC under way) holds no chunk: left alone. */
+	xa_lock(&f->chunks);
+	chunk = xa_load(&f->chunks, arg.id);
+	if (chunk) {
+		__xa_erase(&f->chunks, arg.id);
+		f->count--;
+	}
+	xa_unlock(&f->chunks);
 	if (!chunk)
 		return -ENOENT;
 	cma_free(chunk);
@@ -212,7 +309,7 @@ static long cma_dev_info(struct cma_dev_file *f, void __user *uarg)
 		return ret;
 
 	arg.count = info.count;
-	if (cma_dev_see_phys(f)) {
+	if (f->see_phys) {
 		arg.lower_bound = info.lower_bound;
 		arg.upper_bound = info.upper_bound;
 	}
@@ -232,8 +329,13 @@ static long cma_dev_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case CMA_REGIONS_IOC_ALLOC:
+		/* What it allocates could never be mapped. */
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		return cma_dev_alloc(f, uarg);
 	case CMA_REGIONS_IOC_FREE:
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 		return cma_dev_free(f, uarg);
 	case CMA_REGIONS_IOC_INFO:
 		return cma_dev_info(f, uarg);
@@ -262,9 +364,6 @@ static int cma_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	struct cma_chunk *chunk = NULL;
 	int ret;
 
-	/* A private copy of device memory makes no sense. */
-	if (!(vma->vm_flags & VM_SHARED))
-		return -EINVAL;
 	if (vma->vm_pgoff && vma->vm_pgoff <= CMA_DEV_ID_MAX) {
 		xa_lock(&f->chunks);
 		chunk = xa_load(&f->chunks, vma->vm_pgoff);
@@ -275,6 +374,13 @@ static int cma_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!chunk)
 		return -EINVAL;
 
+	/*
+	 * Write-combined: what the program writes goes to memory, where a
+	 * device reads it, with no cache maintenance to forget; the chunk
+	 * was written back from the caches when it was cleared.
+	 * cma_chunk_mmap() refuses a private mapping.
+	 */
+	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
 	ret = cma_chunk_mmap(chunk, vma, 0);
 	if (ret) {
 		cma_chunk_put(chunk);

@@ -35,6 +35,10 @@ struct cma_allocator;
  *		kernel: zero or a power of two of at least %PAGE_SIZE.
  * @alloc_name:	Name of the allocator to manage this region, or NULL for the
  *		first allocator registered.
+ * @kernel_only: Only the kernel allocates from this region: user space
+ *		(/dev/cma, the region's dma-buf heap) may not, unless an
+ *		administrator opens it in sysfs.  For regions a platform
+ *		keeps for its own drivers.
  *
  * Platform code fills in the public fields and hands the region to
  * cma_set_defaults() or cma_early_region_register(); drivers owning a range
@@ -48,6 +52,7 @@ struct cma_region {
 	size_t size;
 	phys_addr_t alignment;
 	const char *alloc_name;
+	bool kernel_only;
 
 	/* private: */
 	/* Set under cma_regions_mutex and @lock; stable while either is held. */
@@ -57,6 +62,10 @@ struct cma_region {
 	void *private_data;
 	size_t free_space;
 	unsigned int users;
+	/* Set by cma_region_register(); stable while registered. */
+	bool has_pages;
+	/* Open to user space (cma_alloc_user()); changed under @lock. */
+	bool user;
 	/*
 	 * Linked, and @registered set, under cma_regions_config_mutex and
 	 * cma_regions_mutex (or at early boot, single threaded); stable
@@ -175,6 +184,9 @@ struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 				     size_t size, phys_addr_t alignment);
 struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 					phys_addr_t alignment);
+struct cma_chunk *cma_alloc_user(const char *dev_name, const char *type,
+				 const char *regions, size_t size,
+				 phys_addr_t alignment);
 int cma_info_for(struct cma_info *info, const struct device *dev,
 		 const char *type);
 int cma_info_for_name(struct cma_info *info, const char *dev_name,
@@ -263,6 +275,15 @@ static inline struct cma_chunk *cma_alloc_for_name(const char *dev_name,
 static inline struct cma_chunk *cma_alloc_from_region(struct cma_region *reg,
 						      size_t size,
 						      phys_addr_t alignment)
+{
+	return ERR_PTR(-ENOENT);
+}
+
+static inline struct cma_chunk *cma_alloc_user(const char *dev_name,
+					       const char *type,
+					       const char *regions,
+					       size_t size,
+					       phys_addr_t alignment)
 {
 	return ERR_PTR(-ENOENT);
 }

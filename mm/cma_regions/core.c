@@ -34,9 +34,11 @@
 
 #define pr_fmt(fmt) "cma_regions: " fmt
 
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <linux/cma_regions.h>
 #include <linux/device.h>
+#include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/init.h>
@@ -50,6 +52,7 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -291,6 +294,17 @@ static void __cma_region_detach(struct cma_region *reg)
 	mutex_unlock(&reg->lock);
 }
 
+/* Does every page of [start, start + size) have a struct page? */
+static bool cma_range_has_pages(phys_addr_t start, size_t size)
+{
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + size); pfn++)
+		if (!pfn_valid(pfn))
+			return false;
+	return true;
+}
+
 /**
  * cma_region_register() - make a region available for allocations
  * @reg:	The region; its public fields are filled in and it is not
@@ -339,6 +353,8 @@ int cma_region_register(struct cma_region *reg)
 	reg->private_data = NULL;
 	reg->free_space = reg->size;
 	reg->users = 0;
+	reg->has_pages = cma_range_has_pages(reg->start, reg->size);
+	reg->user = reg->has_pages && !reg->kernel_only;
 	alloc = __cma_allocator_find(reg->alloc_name);
 	if (alloc) {
 		ret = __cma_region_attach(reg, alloc);
@@ -556,18 +572,22 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 }
 
 /*
- * Tries the regions named in @list in turn.  Returns -ENOENT if none of
- * them is registered, -ENOMEM if none has room.
+ * Tries the regions named in @list in turn; for user space (@user), only
+ * those open to it.  Returns -ENOENT if none of them is registered,
+ * -EPERM if none of those registered is open to user space, -ENOMEM if
+ * none of those tried has room.
  */
 static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
-					     size_t size, phys_addr_t alignment)
+					     size_t size, phys_addr_t alignment,
+					     bool user)
 {
 	const char *cursor = list, *end = list + len, *name;
 	struct cma_chunk *chunk;
 	int ret = -ENOENT;
 	size_t n;
 
-	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	/* What user space asks for is charged to it. */
+	chunk = kzalloc(sizeof(*chunk), user ? GFP_KERNEL_ACCOUNT : GFP_KERNEL);
 	if (!chunk)
 		return ERR_PTR(-ENOMEM);
 
@@ -583,6 +603,12 @@ static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
 		if (!reg)
 			continue;
 
+		if (user && !reg->user) {
+			mutex_unlock(&reg->lock);
+			if (ret == -ENOENT)
+				ret = -EPERM;
+			continue;
+		}
 		chunk->size = size;
 		err = __cma_region_alloc(reg, chunk, alignment);
 		mutex_unlock(&reg->lock);
@@ -627,7 +653,7 @@ struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 	ret = cma_map_lookup(dev_name, type, &map, &list, &len);
 	if (ret)
 		return ERR_PTR(ret);
-	chunk = cma_alloc_from_list(list, len, size, alignment);
+	chunk = cma_alloc_from_list(list, len, size, alignment, false);
 	cma_map_put(map);
 	return chunk;
 }
@@ -680,9 +706,71 @@ struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
 	len = strlen(regions);
 	if (cma_names_validate(regions, len))
 		return ERR_PTR(-EINVAL);
-	return cma_alloc_from_list(regions, len, size, alignment);
+	return cma_alloc_from_list(regions, len, size, alignment, false);
 }
 EXPORT_SYMBOL_GPL(cma_alloc_from);
+
+/**
+ * cma_alloc_user() - allocate contiguous memory for user space
+ * @dev_name:	A device's name: the map picks the regions as for that
+ *		device's driver; or NULL to use @regions.
+ * @type:	With @dev_name, the type of memory, or NULL for ``"common"``.
+ * @regions:	Without @dev_name, comma-separated region names, tried in
+ *		order.
+ * @size:	Size in bytes; rounded up to whole pages.
+ * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
+ *
+ * For the interfaces that hand chunks to user space (/dev/cma, the dma-buf
+ * heaps).  Only regions open to user space are used: an administrator
+ * closes a region the platform keeps for its own drivers through sysfs,
+ * and regions without struct pages are never open.  The chunk's metadata
+ * is charged to the caller's memory cgroup, and the chunk is cleared and
+ * written back from the CPU caches (cma_chunk_zero()) before it is
+ * returned.
+ *
+ * Context: Process context; may sleep.
+ * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
+ * malformed request (as for cma_alloc_for_name() and cma_alloc_from());
+ * -ENOENT if no rule matches or none of the regions is registered; -EPERM
+ * if none of those registered is open to user space; -ENOMEM if none of
+ * those open has room; -EINTR if a fatal signal arrived while the chunk
+ * was being cleared.
+ */
+struct cma_chunk *cma_alloc_user(const char *dev_name, const char *type,
+				 const char *regions, size_t size,
+				 phys_addr_t alignment)
+{
+	struct cma_chunk *chunk;
+	struct cma_map *map = NULL;
+	const char *list;
+	size_t len;
+	int ret;
+
+	if (!dev_name == !regions || cma_check_request(&size, &alignment))
+		return ERR_PTR(-EINVAL);
+	if (dev_name) {
+		ret = cma_map_lookup(dev_name, type, &map, &list, &len);
+		if (ret)
+			return ERR_PTR(ret);
+	} else {
+		list = regions;
+		len = strlen(regions);
+		if (cma_names_validate(list, len))
+			return ERR_PTR(-EINVAL);
+	}
+	chunk = cma_alloc_from_list(list, len, size, alignment, true);
+	if (map)
+		cma_map_put(map);
+	if (IS_ERR(chunk))
+		return chunk;
+	ret = cma_chunk_zero(chunk);
+	if (ret) {
+		cma_free(chunk);
+		return ERR_PTR(ret);
+	}
+	return chunk;
+}
+EXPORT_SYMBOL_GPL(cma_alloc_user);
 
 /**
  * cma_alloc_from_region() - allocate contiguous memory from one region
@@ -786,17 +874,6 @@ void cma_free(struct cma_chunk *chunk)
 }
 EXPORT_SYMBOL_GPL(cma_free);
 
-/* Does every page of [start, start + size) have a struct page? */
-static bool cma_range_has_pages(phys_addr_t start, size_t size)
-{
-	unsigned long pfn;
-
-	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + size); pfn++)
-		if (!pfn_valid(pfn))
-			return false;
-	return true;
-}
-
 /**
  * cma_region_has_pages() - is a region's memory described by struct pages?
  * @reg:	A region.
@@ -815,16 +892,42 @@ bool cma_region_has_pages(const struct cma_region *reg)
 EXPORT_SYMBOL_GPL(cma_region_has_pages);
 
 /**
+ * cma_cache_clean() - write a range back from the CPU caches
+ * @start:	Physical start.
+ * @size:	Size in bytes.
+ *
+ * What dma-direct does before a non-coherent device reads memory the CPU
+ * wrote: arch_sync_dma_for_device() with %DMA_TO_DEVICE, which cleans the
+ * range on architectures that need it (arm) and does nothing on coherent
+ * ones (x86).  Afterwards a device or a non-cached mapping sees what the
+ * CPU wrote, and no dirty line of an earlier owner is left to be written
+ * back over what a device writes later.
+ *
+ * Context: Any context.
+ */
+VISIBLE_IF_KUNIT void cma_cache_clean(phys_addr_t start, size_t size)
+{
+	KUNIT_STATIC_STUB_REDIRECT(cma_cache_clean, start, size);
+	arch_sync_dma_for_device(start, size, DMA_TO_DEVICE);
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_cache_clean);
+
+/**
  * cma_chunk_zero() - clear a chunk's memory
  * @chunk:	A chunk.
  *
  * Regions hand out memory as their last user left it; whoever gives a
  * chunk to another trust domain (user space) clears it first.  Memory with
- * struct pages is cleared page by page, highmem included; device memory
- * without them is mapped for the purpose.
+ * struct pages is cleared page by page, highmem included, and written back
+ * from the CPU caches (see cma_cache_clean()), so a device or a
+ * write-combined mapping sees zeros, never the previous owner's data.
+ * Device memory without struct pages is cleared through a write-combined
+ * mapping, never a cached one.
  *
  * Context: Process context; may sleep.
- * Return: 0 on success, -ENOMEM if device memory cannot be mapped.
+ * Return: 0 on success, -ENOMEM if device memory cannot be mapped, -EINTR
+ * if a fatal signal arrived before the chunk was cleared (the process is
+ * going away: its memory need not be).
  */
 int cma_chunk_zero(struct cma_chunk *chunk)
 {
@@ -835,17 +938,22 @@ int cma_chunk_zero(struct cma_chunk *chunk)
 		/* Architectures without I/O memory (um) have no memremap(). */
 		if (!IS_ENABLED(CONFIG_HAS_IOMEM))
 			return -ENOMEM;
-		p = memremap(chunk->start, chunk->size, MEMREMAP_WB);
+		p = memremap(chunk->start, chunk->size, MEMREMAP_WC);
 		if (!p)
 			return -ENOMEM;
 		memset(p, 0, chunk->size);
+		/* Drains the write-combining buffers. */
+		wmb();
 		memunmap(p);
 		return 0;
 	}
 	for (pfn = PHYS_PFN(chunk->start); pfn < end; pfn++) {
 		clear_highpage(pfn_to_page(pfn));
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		cond_resched();
 	}
+	cma_cache_clean(chunk->start, chunk->size);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(cma_chunk_zero);
@@ -856,22 +964,32 @@ EXPORT_SYMBOL_GPL(cma_chunk_zero);
  * @vma:	The mapping being set up.
  * @pgoff:	Offset into the chunk, in pages, of the mapping's start.
  *
- * The mapping must lie entirely within the chunk: nobody maps a byte
- * beyond it.  It gets @vma's page protection, cached for memory with
- * struct pages, as a kernel mapping of the same memory is.
+ * The mapping must be shared: a private, copy-on-write view would give
+ * the process copies the device never sees, and remap_pfn_range() would
+ * record the chunk's page frame number in the mapping's offset, which
+ * /proc/PID/maps shows.  It must lie entirely within the chunk: nobody
+ * maps a byte beyond it.  Only memory with struct pages is mapped; device
+ * memory needs attributes only its driver knows.  The mapping gets @vma's
+ * page protection: cached unless the caller chose otherwise (for example
+ * pgprot_writecombine()).
  *
  * Context: Process context, with the mm's mmap lock held for writing, as
  * in an &file_operations.mmap handler.
- * Return: 0 on success, -EINVAL if the mapping reaches beyond the chunk,
- * or the error of remap_pfn_range().
+ * Return: 0 on success, -EINVAL if the mapping is not shared or reaches
+ * beyond the chunk, -ENODEV for a chunk of device memory, or the error of
+ * remap_pfn_range().
  */
 int cma_chunk_mmap(struct cma_chunk *chunk, struct vm_area_struct *vma,
 		   unsigned long pgoff)
 {
 	unsigned long pages = chunk->size >> PAGE_SHIFT;
 
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
 	if (pgoff >= pages || vma_pages(vma) > pages - pgoff)
 		return -EINVAL;
+	if (!chunk->reg->has_pages)
+		return -ENODEV;
 	return remap_pfn_range(vma, vma->vm_start,
 			       PHYS_PFN(chunk->start) + pgoff,
 			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
@@ -1107,6 +1225,55 @@ out:
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_region_set_allocator);
+
+/**
+ * cma_region_set_user() - open a region to user space, or close it
+ * @reg:	A registered region.
+ * @user:	Whether user space (/dev/cma, the dma-buf heaps) may allocate
+ *		from @reg.
+ *
+ * Chunks already allocated stay where they are; only new allocations
+ * through cma_alloc_user() see the change.
+ *
+ * Context: Process context.  Takes and releases cma_regions_mutex.
+ * Return: 0 on success; -EINVAL if @reg is NULL or not registered, or to
+ * open a region whose memory has no struct pages (device memory).
+ */
+int cma_region_set_user(struct cma_region *reg, bool user)
+{
+	int ret = -EINVAL;
+
+	if (!reg)
+		return -EINVAL;
+	mutex_lock(&cma_regions_mutex);
+	if (reg->registered && (reg->has_pages || !user)) {
+		mutex_lock(&reg->lock);
+		reg->user = user;
+		mutex_unlock(&reg->lock);
+		ret = 0;
+	}
+	mutex_unlock(&cma_regions_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_region_set_user);
+
+/**
+ * cma_region_user() - is a region open to user space?
+ * @reg:	A registered region.
+ *
+ * Context: Process context.
+ * Return: true if cma_alloc_user() may allocate from @reg.
+ */
+bool cma_region_user(struct cma_region *reg)
+{
+	bool user;
+
+	mutex_lock(&reg->lock);
+	user = reg->user;
+	mutex_unlock(&reg->lock);
+	return user;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_region_user);
 
 /**
  * cma_regions_watch() - follow regions coming and going

@@ -39,6 +39,12 @@ int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
 			 void *arg);
 size_t cma_allocators_print(char *buf, size_t size);
 int cma_region_set_allocator(struct cma_region *reg, const char *name);
+int cma_region_set_user(struct cma_region *reg, bool user);
+bool cma_region_user(struct cma_region *reg);
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Static for production builds (VISIBLE_IF_KUNIT): declared for the tests. */
+void cma_cache_clean(phys_addr_t start, size_t size);
+#endif
 
 /*
  * core.c: where early regions and maps come from, in increasing precedence.

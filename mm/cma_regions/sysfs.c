@@ -4,11 +4,13 @@
  *
  *	map			the map in force; write a new one
  *	allocators		the registered allocators
- *	regions/<start>/	one directory per registered region
- *	regions/<name>		a link to it, for a named region
+ *	regions/<name>/		one directory per registered named region
+ *	regions/private:<N>/	one per private region
  *
  * The files are described in
- * Documentation/ABI/testing/sysfs-kernel-mm-contiguous.
+ * Documentation/ABI/testing/sysfs-kernel-mm-contiguous.  No file or
+ * directory name an unprivileged user can read shows a physical address
+ * (as /proc/iomem since 4.15): only root reads a region's start.
  *
  * Copyright (C) 2026 The CMA regions developers
  */
@@ -17,6 +19,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/cma_regions.h>
+#include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
@@ -32,17 +35,17 @@
 
 /**
  * struct cma_sysfs_region - a region's directory
- * @kobj:	regions/<start>/.
+ * @kobj:	regions/<name>/ or regions/private:<@id>/.
  * @reg:	The region; valid while the directory exists, since the core
  *		removes it before cma_region_unregister() returns.
  * @list:	In cma_sysfs_list, under cma_sysfs_lock.
- * @linked:	regions/<name> points here.
+ * @id:		A private region's number in cma_sysfs_private_ids, or -1.
  */
 struct cma_sysfs_region {
 	struct kobject kobj;
 	struct cma_region *reg;
 	struct list_head list;
-	bool linked;
+	int id;
 };
 
 static struct kobject *cma_sysfs_kobj;
@@ -50,6 +53,7 @@ static struct kobject *cma_sysfs_regions_kobj;
 /* Guards cma_sysfs_list; never held while files are added or removed. */
 static DEFINE_MUTEX(cma_sysfs_lock);
 static LIST_HEAD(cma_sysfs_list);
+static DEFINE_IDA(cma_sysfs_private_ids);
 
 static struct cma_region *to_region(struct kobject *kobj)
 {
@@ -145,7 +149,8 @@ static ssize_t start_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  (unsigned long long)to_region(kobj)->start);
 }
 
-static struct kobj_attribute cma_start_attr = __ATTR_RO(start);
+/* Root only: a physical address helps an attacker place data. */
+static struct kobj_attribute cma_start_attr = __ATTR_RO_MODE(start, 0400);
 
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -229,6 +234,44 @@ static ssize_t alloc_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute cma_alloc_attr = __ATTR_RW_MODE(alloc, 0644);
 
+static ssize_t user_alloc_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", cma_region_user(to_region(kobj)));
+}
+
+static ssize_t user_alloc_store(struct kobject *kobj,
+				struct kobj_attribute *attr,
+				const char *buf, size_t count)
+{
+	static const char *const values[] = { "0", "1", "n", "y", "off", "on" };
+	struct cma_region *reg = to_region(kobj);
+	const char *rname = reg->name ?: "(private)";
+	ssize_t len = cma_sysfs_value(buf, count);
+	int i, ret;
+
+	/* kstrtobool()'s words, but the whole value, not its first letter. */
+	for (i = 0; len > 0 && i < ARRAY_SIZE(values); i++)
+		if (strlen(values[i]) == len &&
+		    !strncasecmp(buf, values[i], len))
+			break;
+	if (len <= 0 || i == ARRAY_SIZE(values)) {
+		pr_err("region %s: user_alloc: rejected: not 0, 1, n, y, off or on\n",
+		       rname);
+		return -EINVAL;
+	}
+	ret = cma_region_set_user(reg, i & 1);
+	if (ret) {
+		pr_err("region %s: user_alloc: rejected: %s\n", rname,
+		       "device memory is never open to user space, or the region is going away");
+		return ret;
+	}
+	return count;
+}
+
+static struct kobj_attribute cma_user_alloc_attr =
+	__ATTR_RW_MODE(user_alloc, 0644);
+
 static struct attribute *cma_sysfs_region_attrs[] = {
 	&cma_name_attr.attr,
 	&cma_start_attr.attr,
@@ -236,13 +279,19 @@ static struct attribute *cma_sysfs_region_attrs[] = {
 	&cma_free_attr.attr,
 	&cma_users_attr.attr,
 	&cma_alloc_attr.attr,
+	&cma_user_alloc_attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(cma_sysfs_region);
 
 static void cma_sysfs_region_release(struct kobject *kobj)
 {
-	kfree(container_of(kobj, struct cma_sysfs_region, kobj));
+	struct cma_sysfs_region *sr;
+
+	sr = container_of(kobj, struct cma_sysfs_region, kobj);
+	if (sr->id >= 0)
+		ida_free(&cma_sysfs_private_ids, sr->id);
+	kfree(sr);
 }
 
 static const struct kobj_type cma_sysfs_region_ktype = {
@@ -260,28 +309,31 @@ static int cma_sysfs_region_add(struct cma_region *reg)
 	if (!sr)
 		return -ENOMEM;
 	sr->reg = reg;
-	ret = kobject_init_and_add(&sr->kobj, &cma_sysfs_region_ktype,
-				   cma_sysfs_regions_kobj, "0x%llx",
-				   (unsigned long long)reg->start);
-	if (ret)
-		goto err_put;
+	sr->id = -1;
 	if (reg->name) {
-		ret = sysfs_create_link(cma_sysfs_regions_kobj, &sr->kobj,
-					reg->name);
-		if (ret)
-			goto err_del;
-		sr->linked = true;
+		ret = kobject_init_and_add(&sr->kobj, &cma_sysfs_region_ktype,
+					   cma_sysfs_regions_kobj, "%s",
+					   reg->name);
+	} else {
+		ret = ida_alloc(&cma_sysfs_private_ids, GFP_KERNEL);
+		if (ret < 0) {
+			kfree(sr);
+			return ret;
+		}
+		sr->id = ret;
+		ret = kobject_init_and_add(&sr->kobj, &cma_sysfs_region_ktype,
+					   cma_sysfs_regions_kobj,
+					   "private:%d", sr->id);
+	}
+	if (ret) {
+		/* The release frees the id and @sr. */
+		kobject_put(&sr->kobj);
+		return ret;
 	}
 	mutex_lock(&cma_sysfs_lock);
 	list_add_tail(&sr->list, &cma_sysfs_list);
 	mutex_unlock(&cma_sysfs_lock);
 	return 0;
-
-err_del:
-	kobject_del(&sr->kobj);
-err_put:
-	kobject_put(&sr->kobj);
-	return ret;
 }
 
 static struct cma_sysfs_region *cma_sysfs_find(struct cma_region *reg)
@@ -306,8 +358,6 @@ static void cma_sysfs_region_del(struct cma_region *reg)
 	mutex_unlock(&cma_sysfs_lock);
 	if (!sr)
 		return;
-	if (sr->linked)
-		sysfs_remove_link(cma_sysfs_regions_kobj, reg->name);
 	/* Waits for readers and writers of the region's files. */
 	kobject_del(&sr->kobj);
 	kobject_put(&sr->kobj);

@@ -6,22 +6,32 @@
  *
  *   cma-fuzz SEED OPS
  *
- * Operations: open, dup and close /dev/cma; ALLOC (by name and by device,
- * valid and malformed), FREE (held, stale and made-up ids) and INFO; mmap
- * at good and bad offsets and lengths, shared and private, mremap to grow,
- * munmap, touch; heap allocations with mmap and close; and fork: a child
- * shares every descriptor and mapping, runs its own random operations and
- * is killed with SIGKILL at a random moment or exits on its own.
+ * Operations: open (read-write and read-only), dup and close /dev/cma;
+ * ALLOC (by name and by device, valid and malformed), FREE (held, stale
+ * and made-up ids) and INFO; mmap at good and bad offsets and lengths,
+ * shared and private, mremap to grow, munmap, touch; heap allocations with
+ * mmap (shared, and private, which must fail) and close; closing regions
+ * to user space and opening them again (sysfs user_alloc); lowering and
+ * raising the chunks one file may hold (cma_dev's max_chunks); and fork: a
+ * child shares every descriptor and mapping, runs its own random
+ * operations and is killed with SIGKILL at a random moment or exits on
+ * its own.
  *
  * It checks what the kernel promises: memory handed out reads as zero, no
- * mapping reaches beyond its chunk, a growing mremap fails, refusals use
- * the documented errnos, no refusal for want of room comes while a region
- * certainly had room (see judge_enomem()), every region's heap opens, no
- * child dies of anything but our SIGKILL, and at the end, with every
- * descriptor closed and every child reaped, each region's free space is
- * back to its value at the start.  Prints "FUZZ: ..." lines, with what it
- * did per region for the host to assert on, and exits 0 only if
- * everything held.
+ * mapping reaches beyond its chunk, no mapping is private, a growing
+ * mremap fails, refusals use the documented errnos, ALLOC and FREE on a
+ * read-only file fail with EBADF, a closed region gives nothing and
+ * refuses with EPERM (see alloc_errnos()), a file holding max_chunks
+ * chunks gets ENOSPC and one holding fewer never does, no refusal for want
+ * of room comes while a region certainly had room (see judge_enomem()),
+ * every region's heap opens, no child dies of anything but our SIGKILL,
+ * and at the end, with every descriptor closed and every child reaped,
+ * each region's free space is back to its value at the start and
+ * user_alloc and max_chunks are as they were.  Only the parent changes
+ * user_alloc and max_chunks, so it knows them; a child knows only what
+ * they were when it was forked, and is allowed EPERM and ENOSPC.  Prints
+ * "FUZZ: ..." lines, with what it did per region for the host to assert
+ * on, and exits 0 only if everything held.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -41,6 +51,7 @@
 #include <linux/dma-heap.h>
 
 #define SYSFS		"/sys/kernel/mm/contiguous"
+#define MAX_CHUNKS	"/sys/module/cma_dev/parameters/max_chunks"
 #define MAX_FDS		4
 #define MAX_IDS		32
 #define MAX_MAPS	24
@@ -82,15 +93,21 @@ static __attribute__((format(printf, 1, 2))) void problem(const char *fmt,
 
 /*
  * The named regions, from sysfs: where they are, their free space at the
- * start, whether their heap opened, and what succeeded in each.
+ * start, whether their heap opened, whether they were open to user space
+ * at the start (user_alloc; only those are closed and opened again) and
+ * are now, and what succeeded in each.
  */
 static struct {
 	char name[64];
 	unsigned long long free, start, size;
-	int heap;
+	int heap, user0, closed;
 	unsigned long allocs, bufs;
 } regions[MAX_REGIONS];
 static int nregions, nheaps;
+
+/* max_chunks at the start, and now. */
+static char limit0[32];
+static unsigned long long limit;
 
 static const char *devices[] = {
 	"video0", "display0", "camera0", "camera0/preview", "nodev", "",
@@ -114,6 +131,8 @@ struct chunk {
 static int fds[MAX_FDS];
 static unsigned int fileid[MAX_FDS], next_file;
 static int shared[MAX_FDS];
+/* Opened O_RDONLY: ALLOC and FREE fail with EBADF. */
+static int rdonly[MAX_FDS];
 static struct chunk ids[MAX_IDS];
 static struct map { char *addr; size_t len; } maps[MAX_MAPS];
 static int bufs[MAX_BUFS];
@@ -121,7 +140,10 @@ static pid_t kids[MAX_KIDS];
 static unsigned long ops, allocs, refused, frees, infos, mmaps, map_refused,
 	heaps, heap_refused, forks, kills, exits;
 /* ENOMEM refusals (ALLOC and heaps): see judge_enomem(). */
-static unsigned long nomem_short, nomem_frag, nomem_unjudged;
+static unsigned long nomem_short, nomem_frag, nomem_unjudged, nomem_closed;
+/* The v2 operations: user_alloc, max_chunks, read-only files, MAP_PRIVATE. */
+static unsigned long switches, eperms, limits, enospcs, ro_opens, ebadfs,
+	privates;
 
 /* A number in file @what of region @name; ~0 if it cannot be read. */
 static unsigned long long read_num(const char *name, const char *what)
@@ -140,6 +162,49 @@ static unsigned long long read_num(const char *name, const char *what)
 		return ~0ULL;
 	buf[n] = '\0';
 	return strtoull(buf, NULL, 0);
+}
+
+/* Writes @val to @path; 0 or the errno. */
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), err = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = errno;
+	else if ((size_t)n != strlen(val))
+		err = EIO;
+	close(fd);
+	return err;
+}
+
+/* The first line of @path, without its newline; "" if unreadable. */
+static const char *read_line(const char *path)
+{
+	static char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static const char *user_alloc_path(int r)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), SYSFS "/regions/%.63s/user_alloc",
+		 regions[r].name);
+	return path;
 }
 
 static unsigned long long read_free(const char *name)
@@ -175,10 +240,24 @@ static void find_regions(void)
 	int h;
 
 	while (d && (e = readdir(d)) && nregions < MAX_REGIONS) {
-		if (e->d_type != DT_LNK)
+		char path[300];
+
+		/* regions/<name>/, not a private region's private-<N>/. */
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), SYSFS "/regions/%.63s/name",
+			 e->d_name);
+		if (strcmp(read_line(path), e->d_name))
 			continue;
 		snprintf(regions[nregions].name, sizeof(regions[0].name), "%.63s",
 			 e->d_name);
+		regions[nregions].user0 =
+			!strcmp(read_line(user_alloc_path(nregions)), "1");
+		regions[nregions].closed = !regions[nregions].user0;
+		if (!regions[nregions].user0 &&
+		    strcmp(read_line(user_alloc_path(nregions)), "0"))
+			problem("region %s: user_alloc reads \"%s\"",
+				e->d_name, read_line(user_alloc_path(nregions)));
 		regions[nregions].free = read_free(e->d_name);
 		regions[nregions].start = read_num(e->d_name, "start");
 		regions[nregions].size = read_num(e->d_name, "size");
@@ -436,50 +515,133 @@ static uint64_t random_alignment(void)
 	}
 }
 
+/* Is any region closed to user space (as this process knows)? */
+static int any_closed(void)
+{
+	int r;
+
+	for (r = 0; r < nregions; r++)
+		if (regions[r].closed)
+			return 1;
+	return 0;
+}
+
+/* Chunks on record for the file in slot @f. */
+static unsigned long long held(int f)
+{
+	unsigned long long n = 0;
+	int i;
+
+	for (i = 0; i < MAX_IDS; i++)
+		if (ids[i].live && ids[i].file == fileid[f])
+			n++;
+	return n;
+}
+
+/*
+ * The errnos an ALLOC on slot @f may fail with, as expect_errno() takes
+ * them: EINVAL, ENOENT and ENOMEM always; EBADF alone on a read-only file
+ * (EINVAL too if the request is @malformed); EPERM if a region the
+ * request may reach is closed (@r, the region a name request names, or
+ * any for a device); ENOSPC if the file holds max_chunks chunks.  A child
+ * and a file a child used know too little of the last two: both allowed.
+ */
+static const char *alloc_errnos(int f, int r, int malformed, int *full)
+{
+	static char allowed[32];
+	int known = !is_child && !shared[f];
+
+	*full = known && held(f) >= limit;
+	if (rdonly[f])
+		return malformed ? ",9,22," : ",9,";
+	snprintf(allowed, sizeof(allowed), ",22,2,12,%s%s",
+		 is_child || (r >= 0 ? regions[r].closed : any_closed()) ?
+		 "1," : "", !known || *full ? "28," : "");
+	return allowed;
+}
+
 static void op_alloc(void)
 {
 	struct cma_regions_alloc a = { 0 };
-	int f = below(MAX_FDS), calm, err, r;
+	int f = below(MAX_FDS), calm, err, r, d, full, malformed = 0;
+	int named = -1;
 
 	if (fds[f] < 0)
 		return;
 	a.size = random_size();
 	a.alignment = random_alignment();
+	if (!a.size || a.size > (1ULL << 40) ||
+	    (a.alignment & (a.alignment - 1)) || a.alignment > (1ULL << 30))
+		malformed = 1;
 	if (below(2)) {
 		a.flags = CMA_REGIONS_BY_NAME;
-		if (below(8))
+		named = below(nregions);
+		if (below(8)) {
 			snprintf(a.spec, sizeof(a.spec), "%s",
-				 regions[below(nregions)].name);
-		else
+				 regions[named].name);
+		} else {
+			d = below(2);
 			snprintf(a.spec, sizeof(a.spec), "%s,%s",
-				 below(2) ? "nosuch" : "bad/name",
-				 regions[below(nregions)].name);
+				 d ? "nosuch" : "bad/name",
+				 regions[named].name);
+			malformed |= !d;
+		}
 	} else {
 		a.flags = CMA_REGIONS_BY_DEVICE;
-		snprintf(a.spec, sizeof(a.spec), "%s",
-			 devices[below(sizeof(devices) / sizeof(devices[0]))]);
+		d = below(sizeof(devices) / sizeof(devices[0]));
+		snprintf(a.spec, sizeof(a.spec), "%s", devices[d]);
+		/* "", "/x", "camera0/" and "camera0/a/b" are malformed. */
+		malformed |= d >= 5;
 	}
-	if (!below(16))
+	if (!below(16)) {
 		a.flags |= 1ULL << below(64);
-	if (!below(32))
+		malformed |= a.flags != CMA_REGIONS_BY_NAME &&
+			     a.flags != CMA_REGIONS_BY_DEVICE;
+	}
+	if (!below(32)) {
 		a.reserved[below(4)] = rnd() | 1;
+		malformed = 1;
+	}
 	calm = quiet();
 	if (ioctl(fds[f], CMA_REGIONS_IOC_ALLOC, &a)) {
 		err = errno;
 		refused++;
-		expect_errno("alloc", err, ",22,2,12,");
-		if (err == ENOMEM)
+		expect_errno(rdonly[f] ? "alloc on a read-only file" : "alloc",
+			     err, alloc_errnos(f, a.flags == CMA_REGIONS_BY_NAME ?
+					       named : -1, malformed, &full));
+		ebadfs += err == EBADF;
+		eperms += err == EPERM;
+		enospcs += err == ENOSPC;
+		if (err == ENOMEM && !is_child &&
+		    a.flags == CMA_REGIONS_BY_NAME && regions[named].closed)
+			/* Its one registered region was not tried. */
+			problem("alloc %s: ENOMEM, not EPERM, from a region closed to user space",
+				a.spec);
+		else if (err == ENOMEM && !is_child &&
+			 a.flags == CMA_REGIONS_BY_DEVICE && any_closed())
+			/* Only open regions were tried: room is unknown. */
+			nomem_closed++;
+		else if (err == ENOMEM)
 			judge_enomem("alloc", calm, fds[f], a.flags, a.spec,
 				     a.size, a.alignment);
 		return;
 	}
 	allocs++;
+	alloc_errnos(f, -1, 0, &full);
+	if (rdonly[f])
+		problem("alloc on a read-only file succeeded");
+	else if (full)
+		problem("alloc succeeded on a file holding %llu chunks, max_chunks %llu",
+			held(f), limit);
 	r = region_index(a.region, strnlen(a.region, sizeof(a.region)));
 	if (r < 0)
 		problem("alloc: chunk from unknown region \"%.*s\"",
 			(int)sizeof(a.region), a.region);
 	else
 		regions[r].allocs++;
+	if (r >= 0 && regions[r].closed && !is_child)
+		problem("alloc: chunk from region %s, closed to user space",
+			regions[r].name);
 	if (a.offset != (uint64_t)a.id << 12 || a.size < 4096 ||
 	    a.size % 4096)
 		problem("alloc: id %u, offset 0x%llx, size %llu", a.id,
@@ -503,11 +665,19 @@ static void op_free(void)
 	if (!below(32))
 		fr.flags = 1;
 	if (ioctl(fds[f], CMA_REGIONS_IOC_FREE, &fr)) {
+		if (rdonly[f]) {
+			ebadfs += errno == EBADF;
+			expect_errno("free on a read-only file", errno,
+				     fr.flags ? ",9,22," : ",9,");
+			return;
+		}
 		expect_errno("free", errno, ",22,2,");
 		if (errno == ENOENT && f == k && fr.id == c->id)
 			problem("free of live chunk %u: ENOENT", c->id);
 		return;
 	}
+	if (rdonly[f])
+		problem("free of id %u on a read-only file succeeded", fr.id);
 	frees++;
 	if (!fr.flags)
 		forget(fileid[f], fr.id);
@@ -591,14 +761,19 @@ static void op_mmap(void)
 	/*
 	 * In a file only this process used, every live chunk is on record:
 	 * the mmap must succeed exactly when it asks for a shared mapping of
-	 * at most one chunk's size at that chunk's token.
+	 * at most one chunk's size at that chunk's token.  A private mapping
+	 * never succeeds; a shared writable one of a read-only file is the
+	 * VFS's to refuse (EACCES).
 	 */
 	known = !is_child && !shared[f];
 	t = known ? find_token(fileid[f], off) : NULL;
 	ok = t && len <= t->size && flags == MAP_SHARED;
 	if (p == MAP_FAILED) {
 		map_refused++;
-		expect_errno("mmap", errno, ",22,");
+		privates += flags == MAP_PRIVATE && errno == EINVAL;
+		expect_errno(flags == MAP_PRIVATE ? "private mmap" : "mmap",
+			     errno, flags == MAP_PRIVATE ? ",22," :
+			     rdonly[f] ? ",13,22," : ",22,");
 		if (known && ok)
 			problem("mmap of %llu bytes of live chunk %u: %s",
 				(unsigned long long)len, t->id,
@@ -606,7 +781,10 @@ static void op_mmap(void)
 		return;
 	}
 	mmaps++;
-	if (known && !ok)
+	if (flags == MAP_PRIVATE)
+		problem("private mmap of %llu bytes at 0x%llx succeeded",
+			(unsigned long long)len, (unsigned long long)off);
+	else if (known && !ok)
 		problem("mmap of %llu bytes at 0x%llx (%s) succeeded: %s",
 			(unsigned long long)len, (unsigned long long)off,
 			flags == MAP_PRIVATE ? "private" : "shared",
@@ -648,7 +826,10 @@ static void op_heap(void)
 	if (ioctl(h, DMA_HEAP_IOCTL_ALLOC, &d)) {
 		err = errno;
 		heap_refused++;
-		expect_errno("heap", err, ",22,12,");
+		eperms += err == EPERM;
+		/* A closed region's heap refuses with EPERM, an open one never. */
+		expect_errno("heap", err, is_child ? ",22,12,1," :
+			     regions[r].closed ? ",22,1," : ",22,12,");
 		if (err == ENOMEM)
 			judge_enomem("heap", calm, -1, CMA_REGIONS_BY_NAME,
 				     regions[r].name, d.len, 0);
@@ -658,7 +839,24 @@ static void op_heap(void)
 	close(h);
 	heaps++;
 	regions[r].bufs++;
+	if (regions[r].closed && !is_child)
+		problem("heap buffer from region %s, closed to user space",
+			regions[r].name);
 	bufs[slot] = d.fd;
+	if (!below(4)) {
+		/* A private mapping of a heap buffer: never. */
+		p = mmap(NULL, d.len, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			 d.fd, 0);
+		if (p != MAP_FAILED) {
+			problem("private mmap of a %llu-byte heap buffer succeeded",
+				(unsigned long long)d.len);
+			munmap(p, d.len);
+		} else {
+			privates += errno == EINVAL;
+			expect_errno("private mmap of a heap buffer", errno,
+				     ",22,");
+		}
+	}
 	if (below(2)) {
 		p = mmap(NULL, d.len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd,
 			 0);
@@ -707,10 +905,15 @@ static void op_open(void)
 		fds[i] = dup(fds[j]);
 		fileid[i] = fileid[j];
 		shared[i] = shared[j];
+		rdonly[i] = rdonly[j];
 	} else {
-		fds[i] = open("/dev/cma", O_RDWR | O_CLOEXEC);
+		/* One in four read-only: INFO only. */
+		rdonly[i] = !below(4);
+		fds[i] = open("/dev/cma", (rdonly[i] ? O_RDONLY : O_RDWR) |
+			      O_CLOEXEC);
 		fileid[i] = ++next_file;
 		shared[i] = 0;
+		ro_opens += rdonly[i] && fds[i] >= 0;
 	}
 	if (fds[i] < 0)
 		problem("open /dev/cma: %s", strerror(errno));
@@ -789,10 +992,67 @@ static void op_fork(void)
 	}
 }
 
+/*
+ * Closes a region that was open at the start to user space, or opens it
+ * again, in any spelling user_alloc takes; one in four is left closed.
+ * The parent's alone: it then knows which regions are open.
+ */
+static void op_user_alloc(void)
+{
+	static const char *const open_words[] = { "1", "y", "on", "1\n", "Y",
+						  "ON" };
+	static const char *const close_words[] = { "0", "n", "off", "0\n",
+						   "N", "OFF" };
+	int r = below(nregions), close = !below(4), err;
+	const char *word = close ? close_words[below(6)] : open_words[below(6)];
+
+	if (is_child || !regions[r].user0)
+		return;
+	err = write_file(user_alloc_path(r), word);
+	if (err) {
+		problem("region %s: writing %s to user_alloc: %s",
+			regions[r].name, close ? "0" : "1", strerror(err));
+		return;
+	}
+	regions[r].closed = close;
+	switches++;
+	if (strcmp(read_line(user_alloc_path(r)), close ? "0" : "1"))
+		problem("region %s: user_alloc reads \"%s\" after a %s",
+			regions[r].name, read_line(user_alloc_path(r)),
+			close ? "close" : "open");
+}
+
+/*
+ * Sets max_chunks: mostly back to its value at the start, else 1 to 8,
+ * which the files on record often hold.  The parent's alone.
+ */
+static void op_limit(void)
+{
+	char val[32];
+	int err;
+
+	if (is_child)
+		return;
+	if (below(3))
+		snprintf(val, sizeof(val), "%s", limit0);
+	else
+		snprintf(val, sizeof(val), "%u", 1 + below(8));
+	err = write_file(MAX_CHUNKS, val);
+	if (err) {
+		problem("max_chunks: writing %s: %s", val, strerror(err));
+		return;
+	}
+	limit = strtoull(val, NULL, 0);
+	limits++;
+	if (strtoull(read_line(MAX_CHUNKS), NULL, 0) != limit)
+		problem("max_chunks reads \"%s\" after writing %s",
+			read_line(MAX_CHUNKS), val);
+}
+
 static void one_op(void)
 {
 	ops++;
-	switch (below(20)) {
+	switch (below(22)) {
 	case 0: case 1: case 2: case 3: case 4:
 		op_alloc();
 		break;
@@ -821,9 +1081,17 @@ static void one_op(void)
 		if (!below(8))
 			op_fork();
 		break;
-	default:
+	case 19:
 		op_open();
 		op_alloc();
+		break;
+	case 20:
+		if (!below(4))
+			op_user_alloc();
+		break;
+	default:
+		if (!below(8))
+			op_limit();
 		break;
 	}
 }
@@ -847,6 +1115,10 @@ int main(int argc, char **argv)
 		problem("no named regions in " SYSFS);
 		return 1;
 	}
+	snprintf(limit0, sizeof(limit0), "%s", read_line(MAX_CHUNKS));
+	limit = strtoull(limit0, NULL, 0);
+	if (!limit)
+		problem("max_chunks reads \"%s\"", limit0);
 	for (i = 0; i < MAX_FDS; i++)
 		fds[i] = -1;
 	for (i = 0; i < MAX_BUFS; i++)
@@ -868,13 +1140,31 @@ int main(int argc, char **argv)
 		if (maps[i].addr)
 			munmap(maps[i].addr, maps[i].len);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("FUZZ: seed %llu: %lu operations in %.1f s: %lu allocations (%lu refused), %lu frees, %lu infos, %lu mmaps (%lu refused), %lu heap buffers (%lu refused), %lu forks (%lu killed, %lu exited), %d heaps\n",
+	/* user_alloc and max_chunks as they were at the start. */
+	for (r = 0; r < nregions; r++) {
+		if (regions[r].user0 && regions[r].closed &&
+		    write_file(user_alloc_path(r), "1"))
+			problem("region %s: cannot open it again",
+				regions[r].name);
+		if (strcmp(read_line(user_alloc_path(r)),
+			   regions[r].user0 ? "1" : "0"))
+			problem("region %s: user_alloc reads \"%s\" at the end, not %d",
+				regions[r].name, read_line(user_alloc_path(r)),
+				regions[r].user0);
+	}
+	if (*limit0 && write_file(MAX_CHUNKS, limit0))
+		problem("max_chunks: cannot write %s back", limit0);
+	if (strcmp(read_line(MAX_CHUNKS), limit0))
+		problem("max_chunks reads \"%s\" at the end, not %s",
+			read_line(MAX_CHUNKS), limit0);
+	printf("FUZZ: seed %llu: %lu operations in %.1f s: %lu allocations (%lu refused), %lu frees, %lu infos, %lu mmaps (%lu refused), %lu heap buffers (%lu refused), %lu forks (%lu killed, %lu exited), %d heaps; %lu user_alloc switches (%lu EPERM), %lu max_chunks changes (%lu ENOSPC), %lu read-only opens (%lu EBADF), %lu private mmaps refused\n",
 	       seed, ops, (t1.tv_sec - t0.tv_sec) +
 	       (t1.tv_nsec - t0.tv_nsec) / 1e9, allocs, refused, frees, infos,
 	       mmaps, map_refused, heaps, heap_refused, forks, kills, exits,
-	       nheaps);
-	printf("FUZZ: out of memory: %lu with too little free space or no aligned place, %lu in fragmented free space, %lu not judged (a child ran)\n",
-	       nomem_short, nomem_frag, nomem_unjudged);
+	       nheaps, switches, eperms, limits, enospcs, ro_opens, ebadfs,
+	       privates);
+	printf("FUZZ: out of memory: %lu with too little free space or no aligned place, %lu in fragmented free space, %lu not judged (a child ran), %lu not judged (a region closed)\n",
+	       nomem_short, nomem_frag, nomem_unjudged, nomem_closed);
 	for (r = 0; r < nregions; r++)
 		printf("FUZZ: region %s: %lu allocations, %lu heap buffers\n",
 		       regions[r].name, regions[r].allocs, regions[r].bufs);
@@ -886,7 +1176,7 @@ int main(int argc, char **argv)
 			problem("region %s has %llu bytes free, %llu before",
 				regions[r].name, now, regions[r].free);
 	}
-	printf("FUZZ: %s: %d regions, %llu bytes free, as before\n",
-	       bad ? "FAILED" : "restored", nregions, total);
+	printf("FUZZ: %s: %d regions, %llu bytes free, user_alloc and max_chunks (%s), as before\n",
+	       bad ? "FAILED" : "restored", nregions, total, limit0);
 	return bad;
 }

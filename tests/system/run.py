@@ -235,11 +235,15 @@ HEAPS_SELFTEST = dict(
 # heaps.
 FUZZ_SEED = int(os.environ.get("FUZZ_SEED", "1"))
 FUZZ_OPS = int(os.environ.get("FUZZ_OPS", "100000"))
+# tests/system/cma-race.c: ALLOCs that fail late (EFAULT) against FREEs
+# of the ids they hand out, on one file.
+RACE_ITERATIONS = 10000
 HOSTILE_MAP = "video*,display*=video,common;camera*=camera,common"
 HOSTILE = dict(
     cmdline=['cma.regions="video=8M/1M;camera=4M;common=4M:bf"',
              f'cma.map="{HOSTILE_MAP}"', "cmatest=hostile",
              f"fuzzseed={FUZZ_SEED}", f"fuzzops={FUZZ_OPS}",
+             f"raceiters={RACE_ITERATIONS}",
              "kunit.filter_glob=cma_regions_*"],
     regions=[
         dict(name="video", size=8 * M, align=1 * M, origin="boot parameters"),
@@ -420,8 +424,9 @@ def make(*args, **kw):
 
 
 def build_programs(arch, out, tree, kbuild):
-    """cma-test (also 32-bit on x86_64) and the dmabuf-heaps selftest,
-    static, from the patched tree; returns {path in the image: file}."""
+    """cma-test (also 32-bit on x86_64), the dmabuf-heaps selftest,
+    cma-fuzz and cma-race, static, from the patched tree; returns {path in
+    the image: file}."""
     progs = {}
     cross = CROSS[arch]
     variants = [("cma-test", cross)]
@@ -451,6 +456,12 @@ def build_programs(arch, out, tree, kbuild):
                     "-Werror", "-isystem", f"{hdrs}/include", "-o", fuzz,
                     os.path.join(HERE, "cma-fuzz.c")], check=True)
     progs["bin/cma-fuzz"] = fuzz
+    race = os.path.join(out, "cma-race")
+    subprocess.run([f"{cross}gcc", "-static", "-pthread", "-O2", "-Wall",
+                    "-Wextra", "-Werror", "-isystem", f"{hdrs}/include",
+                    "-o", race, os.path.join(HERE, "cma-race.c")],
+                   check=True)
+    progs["bin/cma-race"] = race
     for f in sorted(os.listdir(os.path.join(HERE, "scripts"))):
         progs[f"scripts/{f}"] = os.path.join(HERE, "scripts", f)
     # The corpus of malformed sysfs writes, ioctls and commands.
@@ -465,13 +476,19 @@ def build_programs(arch, out, tree, kbuild):
 
 def build_initramfs(arch, out, tree=None, kbuild=None):
     cc = {"x86_64": "gcc", "arm": "arm-linux-gnueabihf-gcc"}[arch]
+    progs = build_programs(arch, out, tree, kbuild) if tree else {}
+    # init calls /dev/cma and the heaps itself: the patched tree's exported
+    # headers (build_programs() installs them), else the overlay's UAPI
+    # header over the compiler's own.
+    hdrs = (os.path.join(out, "headers", "include") if tree else
+            os.path.join(HERE, "..", "..", "include", "uapi"))
     init = os.path.join(out, "init")
     subprocess.run([cc, "-static", "-O2", "-Wall", "-Wextra", "-Werror",
-                    "-o", init, os.path.join(HERE, "init.c")], check=True)
+                    "-isystem", hdrs, "-o", init,
+                    os.path.join(HERE, "init.c")], check=True)
     files = [("init", init)]
     dirs = ["dev", "proc", "sys"]
     if tree:
-        progs = build_programs(arch, out, tree, kbuild)
         files += sorted(progs.items())
         dirs += ["bin", "scripts"]
     entries = [(d, 0o040755, b"", 0, 0) for d in dirs]
@@ -545,15 +562,27 @@ def boot(arch, kernel, initrd, out, name, sc):
 
 ABI_DOC = os.path.join(HERE, "..", "..", "Documentation", "ABI", "testing",
                        "sysfs-kernel-mm-contiguous")
-SYSFS_MODES = {"map": 0o644, "alloc": 0o644}
+SYSFS_MODES = {"map": 0o644, "alloc": 0o644, "user_alloc": 0o644,
+               "start": 0o400}
+# A region's directory: regions/<name>/, or regions/private:<N>/ for a
+# region without a name; as a shape, regions/<region>/.
+REGION_DIR = re.compile(r"^regions/[^/]+/")
+# init's walk of the tree as uid 65534 (sysfs_unprivileged()), and the
+# writes it makes to one region's user_alloc (write_user_alloc()).
+USER_ALLOC_WRITES = 14
+# init's checks of /dev/cma and the heaps (abi_checks()), in the
+# scenarios that run user-space programs.
+ABI_CHECKS = 24
 
 
 def abi_files():
-    """The files the ABI document describes, relative to contiguous/."""
+    """The files the ABI document describes, relative to contiguous/, with
+    whatever placeholder it names a region's directory by as <region>."""
     with open(ABI_DOC) as f:
         whats = re.findall(r"^What:\s+/sys/kernel/mm/contiguous/(\S+)",
                            f.read(), re.M)
-    return {w for w in whats if not w.endswith("/")}
+    return {re.sub(r"^regions/<[^>/]+>/", "regions/<region>/", w)
+            for w in whats if not w.endswith("/")}
 
 
 def unescape(v):
@@ -575,10 +604,10 @@ def check_sysfs(r, t, sc, text, reserved):
         return
 
     # Every file is described in the ABI document, every region has all of
-    # them, nothing is unreadable, and only map and alloc are writable.
+    # them, nothing is unreadable (by root), only map, alloc and user_alloc
+    # are writable, and start is root's alone.
     abi = abi_files()
-    shapes = {re.sub(r"^regions/0x[0-9a-f]+/", "regions/<start>/", f)
-              for f in files}
+    shapes = {REGION_DIR.sub("regions/<region>/", f) for f in files}
     r.check(f"{t} sysfs: every file is in the ABI document",
             shapes <= abi, f"undocumented {sorted(shapes - abi)}")
     for d in sorted(dirs):
@@ -589,8 +618,8 @@ def check_sysfs(r, t, sc, text, reserved):
                 have == want, f"has {sorted(have)}")
     bad_modes = {f: oct(m) for f, m in files.items()
                  if m != SYSFS_MODES.get(f.split("/")[-1], 0o444)}
-    r.check(f"{t} sysfs: modes 0644 for map and alloc, 0444 otherwise",
-            not bad_modes, f"{bad_modes}")
+    r.check(f"{t} sysfs: modes 0644 for map, alloc and user_alloc, 0400 "
+            f"for start, 0444 otherwise", not bad_modes, f"{bad_modes}")
     r.check(f"{t} sysfs: every file reads",
             "SYS: sysfs-unreadable" not in text and
             "SYS: sysfs-missing" not in text, "some did not")
@@ -604,25 +633,31 @@ def check_sysfs(r, t, sc, text, reserved):
             f"reads {values.get('allocators')!r}")
 
     expected = sc.get("regions", [])
-    r.check(f"{t} sysfs: one directory per region reserved",
-            len(dirs) == len(expected) and len(links) == len(expected),
-            f"directories {sorted(dirs)}, links {sorted(links)}")
+    names = {reg["name"] for reg in expected}
+    r.check(f"{t} sysfs: one directory per region reserved, named by the "
+            f"region", dirs == names,
+            f"directories {sorted(dirs)}, want {sorted(names)}")
+    r.check(f"{t} sysfs: no symbolic link under regions/", not links,
+            f"links {links}")
+    r.check(f"{t} sysfs: no directory named by an address",
+            not [d for d in dirs if d.lower().startswith("0x")],
+            f"directories {sorted(dirs)}")
     for reg in expected:
         n = reg["name"]
         if n not in reserved:
             continue
         start, size = reserved[n][0], reserved[n][1]
-        d = f"{start:#x}"
-        got = {k: values.get(f"regions/{d}/{k}") for k in
-               ("name", "start", "size", "free", "users", "alloc")}
-        want = dict(name=n, start=d, size=str(size), free=str(size),
-                    users="0", alloc=reg.get("alloc", "bf"))
-        r.check(f"{t} sysfs: regions/{d} describes {n} as reserved, "
-                f"idle and whole",
+        got = {k: values.get(f"regions/{n}/{k}") for k in
+               ("name", "start", "size", "free", "users", "alloc",
+                "user_alloc")}
+        # start, read by root, is where the kernel said it reserved it.
+        want = dict(name=n, start=f"{start:#x}", size=str(size),
+                    free=str(size), users="0", alloc=reg.get("alloc", "bf"),
+                    user_alloc="1")
+        r.check(f"{t} sysfs: regions/{n} describes {n} as reserved at "
+                f"{start:#x}, idle, whole and open to user space",
                 got == {k: v + "\n" for k, v in want.items()},
                 f"reads {got}")
-        r.check(f"{t} sysfs: regions/{n} links to {d}",
-                links.get(n) == d, f"links to {links.get(n)}")
 
     m = re.search(r"^SYS: sysfs-writes-done (\d+) failed$", text, re.M)
     checks = re.findall(r"^SYS: check (.*): (ok|FAIL)(?: (.*))?$", text,
@@ -634,6 +669,24 @@ def check_sysfs(r, t, sc, text, reserved):
             f"init counted {m.group(1)} failed sysfs checks")
     for desc, res, detail in checks:
         r.check(f"{t} sysfs {desc}", res == "ok", detail)
+
+    # The walk as uid 65534 made all its checks (each asserted above),
+    # start refused in every region; and the user_alloc writes all ran.
+    descs = {desc for desc, _, _ in checks}
+    walk = {"sysfs as root: every region's start reads",
+            "sysfs as uid 65534: no name is an address",
+            f"sysfs as uid 65534: start of each of {len(expected)} regions "
+            f"refused with EACCES",
+            "sysfs as uid 65534: no file read shows a physical address",
+            "sysfs as uid 65534: every file but start reads"}
+    r.check(f"{t} sysfs: init walked the tree as uid 65534 and made its "
+            f"{len(walk)} checks", walk <= descs,
+            f"missing {sorted(walk - descs)}")
+    ua = [desc for desc in descs
+          if re.match(r"regions/[^/]+/user_alloc: ", desc)]
+    want = USER_ALLOC_WRITES if expected else 0
+    r.check(f"{t} sysfs: init made {want} writes to a region's user_alloc",
+            len(ua) == want, f"made {len(ua)}")
 
 
 def check_hostile(r, t, text):
@@ -661,6 +714,7 @@ def check_hostile(r, t, text):
             m.group(0) if m else "no cma_regions_faults totals")
     for ln in re.findall(r"^\s*# \w+: (.*allocations, .*)$", text, re.M):
         print(f"       faults: {ln}")
+    check_race(r, t, text)
     # cma-fuzz's own tallies, so that a fuzzer that did little, or an
     # allocator that refuses, cannot pass: the operations and seed asked
     # for, every kind of operation done, every region's heap opened and
@@ -673,7 +727,11 @@ def check_hostile(r, t, text):
         r"\d+ frees, \d+ infos, (?P<mmaps>\d+) mmaps \(\d+ refused\), "
         r"(?P<heap_buffers>\d+) heap buffers \(\d+ refused\), "
         r"(?P<forks>\d+) forks \((?P<kills>\d+) killed, \d+ exited\), "
-        r"(?P<heaps>\d+) heaps$", re.M)
+        r"(?P<heaps>\d+) heaps; "
+        r"(?P<switches>\d+) user_alloc switches \((?P<eperm>\d+) EPERM\), "
+        r"(?P<limits>\d+) max_chunks changes \((?P<enospc>\d+) ENOSPC\), "
+        r"(?P<read_only>\d+) read-only opens \((?P<ebadf>\d+) EBADF\), "
+        r"(?P<private>\d+) private mmaps refused$", re.M)
     names = [reg["name"] for reg in HOSTILE["regions"]]
     m = summary.search(text)
     if m:
@@ -688,6 +746,12 @@ def check_hostile(r, t, text):
                         "kills") if not got.get(k)]
     r.check(f"{t} cma-fuzz allocated, mapped, made heap buffers, forked "
             f"and killed", m is not None and not zero, f"none: {zero}")
+    zero = [k for k in ("switches", "eperm", "limits", "enospc",
+                        "read_only", "ebadf", "private") if not got.get(k)]
+    r.check(f"{t} cma-fuzz closed regions (EPERM), lowered max_chunks "
+            f"(ENOSPC), used read-only files (EBADF) and had private "
+            f"mappings refused", m is not None and not zero,
+            f"none: {zero}")
     r.check(f"{t} cma-fuzz opened the heap of each of the {len(names)} "
             f"regions", got.get("heaps") == len(names),
             f"opened {got.get('heaps')}")
@@ -703,7 +767,8 @@ def check_hostile(r, t, text):
     nm = re.search(r"^FUZZ: out of memory: (?P<short>\d+) with too little "
                    r"free space or no aligned place, (?P<frag>\d+) in "
                    r"fragmented free space, (?P<unjudged>\d+) not judged "
-                   r"\(a child ran\)$", text, re.M)
+                   r"\(a child ran\), (?P<closed>\d+) not judged \(a "
+                   r"region closed\)$", text, re.M)
     nomem = {k: int(v) for k, v in nm.groupdict().items()} if nm else {}
     if nm:
         print(f"       {nm.group(0)}")
@@ -718,12 +783,49 @@ def check_hostile(r, t, text):
             else "no 'FUZZ: out of memory' line")
     probs = re.findall(r"^FUZZ: .*PROBLEM: .*$", text, re.M)
     r.check(f"{t} {FUZZ_OPS} fuzzed operations on /dev/cma and the heaps: "
-            f"no problem, every region's free space restored",
+            f"no problem, every region's free space, user_alloc and "
+            f"max_chunks restored",
             not probs and re.search(rf"^FUZZ: restored: {len(names)} "
                                     r"regions, ", text, re.M) and
             "SYS: check cma-fuzz: ok" in text,
             "\n    " + "\n    ".join(probs[:20]) if probs else
             f"no 'FUZZ: restored: {len(names)} regions'")
+
+
+def check_race(r, t, text):
+    """cma-race: every late-failing ALLOC refused with EFAULT while the
+    other thread freed the ids it handed out, and every region whole once
+    the file is closed (the console scan catches a double free under
+    KASAN).  Its own checks are "SYS: check cma-race: ..." lines, each
+    asserted with the others by check_sysfs()."""
+    m = re.search(r"^RACE: (?P<iterations>\d+) ALLOC with a read-only "
+                  r"argument: (?P<efault>\d+) EFAULT, (?P<succeeded>\d+) "
+                  r"succeeded, (?P<other>\d+) other; (?P<pairs>\d+) "
+                  r"ALLOC/FREE pairs \((?P<pair_failed>\d+) failed\), "
+                  r"(?P<guesses>\d+) FREE of guessed ids \((?P<hits>\d+) "
+                  r"freed a chunk, (?P<free_errors>\d+) other errors\); "
+                  r"region (?P<region>\S+)$", text, re.M)
+    if m:
+        print(f"       {m.group(0)}")
+    got = m.groupdict() if m else {}
+    n = RACE_ITERATIONS
+    r.check(f"{t} cma-race: {n} ALLOCs with a read-only argument all "
+            f"failed with EFAULT, and another thread's FREEs of their ids "
+            f"found no chunk",
+            m is not None and int(got["iterations"]) == n and
+            int(got["efault"]) == n and int(got["pairs"]) > 0 and
+            int(got["guesses"]) > 0 and got["hits"] == "0",
+            f"{got}" if m else "no 'RACE:' summary of the expected form")
+    whole = re.findall(r"^RACE: region (\S+): (\d+) bytes free of (\d+)$",
+                       text, re.M)
+    names = sorted(reg["name"] for reg in HOSTILE["regions"])
+    r.check(f"{t} cma-race: with its file closed, each of the "
+            f"{len(names)} regions' free space equals its size",
+            sorted(n for n, _, _ in whole) == names and
+            all(f == s for _, f, s in whole) and
+            re.search(r"^RACE: PASS$", text, re.M) and
+            re.search(r"^SYS: check cma-race: ok$", text, re.M),
+            f"{whole}; see the 'SYS: check cma-race' lines")
 
 
 # The initcalls of the series: core, best fit, sysfs, device tree map,
@@ -902,9 +1004,18 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
         want = 1 if sc["user"] in ("selftest", "product") else (
             3 if arch == "x86_64" else 2)
         if sc["user"] == "hostile":
-            want = 3
+            want = 4
         r.check(f"{t} {want} user-space programs started",
                 len(runs) == want, f"started {runs}")
+        if sc["user"] in ("user", "hostile"):
+            m = re.search(r"^SYS: abi-done (\d+) checks, (\d+) failed$",
+                          text, re.M)
+            r.check(f"{t} init made its {ABI_CHECKS} checks of /dev/cma "
+                    f"and the heaps (ABI v2), none failed",
+                    m is not None and int(m.group(1)) == ABI_CHECKS and
+                    m.group(2) == "0",
+                    f"{m.group(1)} checks, {m.group(2)} failed" if m else
+                    "no 'SYS: abi-done' line")
         if sc["user"] == "hostile":
             check_hostile(r, t, text)
         for desc, secs in re.findall(r"^SYS: time (.*) ([\d.]+) s$", text,

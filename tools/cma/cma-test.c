@@ -6,6 +6,7 @@
  *   cma-test                 interactive (commands on stdin)
  *   cma-test -f FILE         run the commands in FILE
  *   cma-test -c 'CMD; CMD'   run the given commands
+ *   cma-test CMD [ARG...]    run that one command
  *
  * "help" lists the commands.  In a script, any command that fails stops
  * nothing but makes the exit status 1; a command prefixed with "! ERRNO"
@@ -21,6 +22,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -32,6 +35,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -68,6 +72,7 @@ struct chunk {
 static struct chunk chunks[MAX_CHUNKS + 1];	/* numbered from 1 */
 static int nchunks;
 static int cma_fd = -1;
+static bool cma_rdonly;		/* "reopen ro": cma_fd is O_RDONLY */
 static bool interactive;
 static const char *where = "";	/* "FILE:LINE: " for messages */
 static pid_t child_pid;
@@ -101,7 +106,7 @@ static const struct { const char *name; int err; } errnames[] = {
 	{ "EFAULT", EFAULT }, { "EBUSY", EBUSY }, { "EEXIST", EEXIST },
 	{ "ENODEV", ENODEV }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC },
 	{ "E2BIG", E2BIG }, { "ENOTTY", ENOTTY }, { "ERANGE", ERANGE },
-	{ "EOVERFLOW", EOVERFLOW },
+	{ "EOVERFLOW", EOVERFLOW }, { "EINTR", EINTR }, { "ESRCH", ESRCH },
 };
 
 static const char *errname(int err)
@@ -151,10 +156,12 @@ static int parse_size(const char *s, const char *what, __u64 *val)
 		}
 	}
 	if (*end)
-		return fail(EINVAL, "%s: '%s': unexpected '%s' (suffixes are K, M and G)",
+		return fail(EINVAL,
+			    "%s: '%s': unexpected '%s' (suffixes are K, M and G)",
 			    what, s, end);
 	if (shift && v > (ULLONG_MAX >> shift))
-		return fail(ERANGE, "%s: '%s' does not fit in 64 bits", what, s);
+		return fail(ERANGE, "%s: '%s' does not fit in 64 bits", what,
+			    s);
 	*val = (__u64)v << shift;
 	return 0;
 }
@@ -189,48 +196,106 @@ static int get_chunk(const char *s, struct chunk **c)
 	return 0;
 }
 
+/*
+ * Opens a device; returns the file or a negative errno.  /dev/cma and the
+ * heaps are root's only (mode 0600): say so when that is why.
+ */
+static int open_dev(const char *path, int flags)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	err = errno;
+	if (err == EACCES && !stat(path, &st) && !st.st_uid &&
+	    !(st.st_mode & 077))
+		return fail(err, "open %s: %s: root only (mode %04o)", path,
+			    strerror(err), (unsigned int)st.st_mode & 07777);
+	return fail(err, "open %s: %s", path, strerror(err));
+}
+
 static int open_cma(void)
 {
+	int fd;
+
 	if (cma_fd >= 0)
 		return 0;
-	cma_fd = open(DEV_CMA, O_RDWR | O_CLOEXEC);
-	if (cma_fd < 0)
-		return fail(errno, "open %s: %s", DEV_CMA, strerror(errno));
+	fd = open_dev(DEV_CMA, cma_rdonly ? O_RDONLY : O_RDWR);
+	if (fd < 0)
+		return fd;
+	cma_fd = fd;
 	return 0;
 }
 
-static int read_sysfs(const char *file, char *buf, size_t size)
+/*
+ * Reads SYSFS/FILE into @buf, without its newline.  Returns 0 or a negative
+ * errno, saying why unless it is EACCES and @root_only: a file only root
+ * may read, whose checks the caller skips.
+ */
+static int sysfs_read(const char *file, char *buf, size_t size,
+		      bool root_only)
 {
 	char path[512];
 	ssize_t n;
-	int fd;
+	int fd, err;
 
 	snprintf(path, sizeof(path), SYSFS "/%s", file);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return fail(errno, "%s: %s", path, strerror(errno));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		goto out;
+	}
 	n = read(fd, buf, size - 1);
+	err = n < 0 ? errno : 0;
 	close(fd);
-	if (n < 0)
-		return fail(errno, "%s: %s", path, strerror(errno));
+	if (err)
+		goto out;
 	buf[n] = '\0';
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 	return 0;
+out:
+	if (err == EACCES && root_only)
+		return -err;
+	return fail(err, "%s: %s", path, strerror(err));
 }
 
-static int region_value(const char *region, const char *file, __u64 *v)
+static int read_sysfs(const char *file, char *buf, size_t size)
 {
-	char rel[320], buf[64];
-	int ret;
+	return sysfs_read(file, buf, size, false);
+}
+
+/* A file of regions/REGION/ (a region's directory); see sysfs_read(). */
+static int region_read(const char *region, const char *file, char *buf,
+		       size_t size, bool root_only)
+{
+	char rel[320];
 
 	if (snprintf(rel, sizeof(rel), "regions/%s/%s", region, file) >=
 	    (int)sizeof(rel))
 		return fail(EINVAL, "'%s' is too long for a region", region);
-	ret = read_sysfs(rel, buf, sizeof(buf));
+	return sysfs_read(rel, buf, size, root_only);
+}
+
+/* A number from regions/REGION/FILE; see sysfs_read() for @root_only. */
+static int region_number(const char *region, const char *file, __u64 *v,
+			 bool root_only)
+{
+	char buf[64], what[320];
+	int ret;
+
+	ret = region_read(region, file, buf, sizeof(buf), root_only);
 	if (ret)
 		return ret;
-	return parse_size(buf, rel, v);
+	snprintf(what, sizeof(what), "regions/%s/%s", region, file);
+	return parse_size(buf, what, v);
+}
+
+static int region_value(const char *region, const char *file, __u64 *v)
+{
+	return region_number(region, file, v, false);
 }
 
 static void print_chunk(int n)
@@ -259,6 +324,35 @@ static int new_chunk(struct chunk **c)
 	return 0;
 }
 
+/* Why /dev/cma or a heap refused an allocation, from its errno. */
+static const char *alloc_error(int err)
+{
+	switch (err) {
+	case ENOENT:
+		return "no such region, or no rule of the map for it";
+	case ENOMEM:
+		return "no room";
+	case EINVAL:
+		return "bad size, alignment or name";
+	case EPERM:
+		return "region closed to user space: user_alloc is 0";
+	case ENOSPC:
+		return "this file holds max_chunks chunks";
+	case EBADF:
+		return DEV_CMA " not open for writing";
+	case EINTR:
+		return "a fatal signal came while the chunk was cleared";
+	}
+	return errname(err);
+}
+
+/* The errnos of ABI v2, explained after the strerror() text. */
+static const char *v2_error(int err)
+{
+	return err == EPERM || err == ENOSPC || err == EBADF ||
+	       err == EINTR ? alloc_error(err) : NULL;
+}
+
 static int do_alloc(uint32_t flags, char *spec, char *size_arg)
 {
 	struct cma_regions_alloc a = { .flags = flags };
@@ -278,10 +372,7 @@ static int do_alloc(uint32_t flags, char *spec, char *size_arg)
 	if (ioctl(cma_fd, CMA_REGIONS_IOC_ALLOC, &a))
 		return fail(errno, "cannot allocate %s from %s: %s (%s)",
 			    size_arg, spec, strerror(errno),
-			    errno == ENOENT ? "no such region, or no rule of the map for it" :
-			    errno == ENOMEM ? "no room" :
-			    errno == EINVAL ? "bad size, alignment or name" :
-			    errname(errno));
+			    alloc_error(errno));
 	ret = new_chunk(&c);
 	if (ret) {
 		struct cma_regions_free f = { .id = a.id };
@@ -308,21 +399,33 @@ static int cmd_heap(char *name, char *size_arg)
 	char path[512];
 	struct chunk *c = NULL;
 	int fd, ret;
+	off_t size;
 
 	ret = parse_size(size_arg, "size", &d.len);
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), HEAP_DIR "/%s%s",
 		 strchr(name, ':') ? "" : HEAP_PREFIX, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_dev(path, O_RDONLY);
 	if (fd < 0)
-		return fail(errno, "open %s: %s", path, strerror(errno));
+		return fd;
 	ret = ioctl(fd, DMA_HEAP_IOCTL_ALLOC, &d);
 	ret = ret ? errno : 0;
 	close(fd);
+	if (ret == EPERM)
+		return fail(ret, "cannot allocate %s from heap %s: %s (%s)",
+			    size_arg, path, strerror(ret), alloc_error(ret));
 	if (ret)
-		return fail(ret, "cannot allocate %s from heap %s: %s", size_arg,
-			    path, strerror(ret));
+		return fail(ret, "cannot allocate %s from heap %s: %s",
+			    size_arg, path, strerror(ret));
+	/* The kernel's rounding (its page size, not ours): ask the buffer. */
+	size = lseek(d.fd, 0, SEEK_END);
+	if (size < 0) {
+		ret = fail(errno, "lseek of the dma-buf from %s: %s", path,
+			   strerror(errno));
+		close(d.fd);
+		return ret;
+	}
 	ret = new_chunk(&c);
 	if (ret) {
 		close(d.fd);
@@ -331,7 +434,7 @@ static int cmd_heap(char *name, char *size_arg)
 	c->live = true;
 	c->heap = true;
 	c->fd = d.fd;
-	c->size = (d.len + 4095) & ~4095ULL;
+	c->size = size;
 	snprintf(c->region, sizeof(c->region), "%s",
 		 strchr(name, ':') ? strchr(name, ':') + 1 : name);
 	snprintf(c->spec, sizeof(c->spec), "%s", name);
@@ -352,12 +455,16 @@ static int map_chunk(struct chunk *c, int fd, uint8_t **p)
 	return 0;
 }
 
-static void sync_buf(struct chunk *c, int fd, __u64 flags)
+/* Brackets CPU access to a dma-buf; nothing to do for a /dev/cma chunk. */
+static int sync_buf(struct chunk *c, int fd, __u64 flags)
 {
 	struct dma_buf_sync s = { .flags = flags };
 
-	if (c->heap)
-		ioctl(fd, DMA_BUF_IOCTL_SYNC, &s);
+	if (!c->heap || !ioctl(fd, DMA_BUF_IOCTL_SYNC, &s))
+		return 0;
+	return fail(errno, "DMA_BUF_IOCTL_SYNC (%s): %s",
+		    flags & DMA_BUF_SYNC_END ? "end" : "start",
+		    strerror(errno));
 }
 
 /* PATTERN: 0xNN is that byte; anything else is its text, repeated. */
@@ -383,9 +490,10 @@ static int parse_pattern(const char *s, uint8_t *buf, size_t *len)
 
 static int fill_or_check(struct chunk *c, int fd, const char *pat, bool fill)
 {
+	__u64 dir = fill ? DMA_BUF_SYNC_WRITE : DMA_BUF_SYNC_READ;
 	uint8_t pbuf[64], *p = NULL;
 	size_t plen = 1, i;
-	int ret;
+	int ret, end;
 
 	ret = parse_pattern(pat, pbuf, &plen);
 	if (ret)
@@ -393,8 +501,9 @@ static int fill_or_check(struct chunk *c, int fd, const char *pat, bool fill)
 	ret = map_chunk(c, fd, &p);
 	if (ret)
 		return ret;
-	sync_buf(c, fd, DMA_BUF_SYNC_START |
-		 (fill ? DMA_BUF_SYNC_WRITE : DMA_BUF_SYNC_READ));
+	ret = sync_buf(c, fd, DMA_BUF_SYNC_START | dir);
+	if (ret)
+		goto out;
 	for (i = 0; i < c->size; i++) {
 		if (fill) {
 			p[i] = pbuf[i % plen];
@@ -404,8 +513,10 @@ static int fill_or_check(struct chunk *c, int fd, const char *pat, bool fill)
 			break;
 		}
 	}
-	sync_buf(c, fd, DMA_BUF_SYNC_END |
-		 (fill ? DMA_BUF_SYNC_WRITE : DMA_BUF_SYNC_READ));
+	end = sync_buf(c, fd, DMA_BUF_SYNC_END | dir);
+	if (!ret)
+		ret = end;
+out:
 	munmap(p, c->size);
 	return ret;
 }
@@ -502,10 +613,14 @@ static int cmd_free(struct chunk *c)
 {
 	struct cma_regions_free f = { .id = c->id };
 
-	if (c->heap)
+	if (c->heap) {
 		close(c->fd);
-	else if (ioctl(cma_fd, CMA_REGIONS_IOC_FREE, &f))
+	} else if (ioctl(cma_fd, CMA_REGIONS_IOC_FREE, &f)) {
+		if (errno == EBADF)
+			return fail(errno, "free: %s (%s)", strerror(errno),
+				    alloc_error(errno));
 		return fail(errno, "free: %s", strerror(errno));
+	}
 	c->live = false;
 	return 0;
 }
@@ -513,8 +628,8 @@ static int cmd_free(struct chunk *c)
 static int cmd_info(char *spec, uint32_t flags)
 {
 	struct cma_regions_info i = { .flags = flags };
-	char buf[4096], rel[512], name[64], alloc[64];
-	__u64 start, size, free, users;
+	char buf[4096], name[64], alloc[64], start[32], user_alloc[8];
+	__u64 size, free, users;
 	struct dirent *e;
 	DIR *d;
 	int ret;
@@ -542,23 +657,32 @@ static int cmd_info(char *spec, uint32_t flags)
 	d = opendir(SYSFS "/regions");
 	if (!d)
 		return fail(errno, SYSFS "/regions: %s", strerror(errno));
-	printf("%-16s %-18s %12s %12s %6s %s\n", "region", "start", "size",
-	       "free", "users", "allocator");
+	printf("%-16s %-18s %12s %12s %6s %10s %s\n", "region", "start",
+	       "size", "free", "users", "user_alloc", "allocator");
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
 			continue;
-		snprintf(rel, sizeof(rel), "regions/%s/name", e->d_name);
-		if (read_sysfs(rel, name, sizeof(name)))
+		/* start is root's only: "-" for others. */
+		ret = region_read(e->d_name, "start", start, sizeof(start),
+				  true);
+		if (ret == -EACCES)
+			snprintf(start, sizeof(start), "-");
+		else if (ret)
 			continue;
-		snprintf(rel, sizeof(rel), "regions/%s/alloc", e->d_name);
-		if (read_sysfs(rel, alloc, sizeof(alloc)) ||
-		    region_value(e->d_name, "start", &start) ||
+		if (region_read(e->d_name, "name", name, sizeof(name),
+				false) ||
+		    region_read(e->d_name, "alloc", alloc, sizeof(alloc),
+				false) ||
+		    region_read(e->d_name, "user_alloc", user_alloc,
+				sizeof(user_alloc), false) ||
 		    region_value(e->d_name, "size", &size) ||
 		    region_value(e->d_name, "free", &free) ||
 		    region_value(e->d_name, "users", &users))
 			continue;
-		printf("%-16s 0x%-16llx %12llu %12llu %6llu %s\n", *name ? name : "(private)",
-		       start, size, free, users, *alloc ? alloc : "-");
+		/* A private region is known by its directory's name. */
+		printf("%-16s %-18s %12llu %12llu %6llu %10s %s\n",
+		       *name ? name : e->d_name, start, size, free, users,
+		       user_alloc, *alloc ? alloc : "-");
 	}
 	closedir(d);
 	if (!read_sysfs("map", buf, sizeof(buf)))
@@ -576,8 +700,9 @@ static int region_alloc(const char *region, char *buf, size_t size)
 }
 
 /*
- * Every region's free space and allocator, by name, and the map into the
- * snapshot; returns the number of regions.
+ * Every region's free space and allocator, by directory (a named region's
+ * is its name), and the map into the snapshot; returns the number of
+ * regions.
  */
 static int take_snapshot(void)
 {
@@ -586,7 +711,7 @@ static int take_snapshot(void)
 	int n = 0;
 
 	while (d && (e = readdir(d)) && n < 64) {
-		if (e->d_name[0] == '.' || e->d_type != DT_LNK)
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
 			continue;
 		snprintf(snapshot[n].name, sizeof(snapshot[n].name), "%s",
 			 e->d_name);
@@ -614,10 +739,12 @@ static int check_snapshot(void)
 		    region_alloc(snapshot[i].name, buf, sizeof(buf)))
 			return -EIO;
 		if (v != snapshot[i].free)
-			return fail(EIO, "%s has %llu bytes free, %llu at the snapshot",
+			return fail(EIO,
+				    "%s has %llu bytes free, %llu at the snapshot",
 				    snapshot[i].name, v, snapshot[i].free);
 		if (strcmp(buf, snapshot[i].alloc))
-			return fail(EIO, "%s has allocator '%s', '%s' at the snapshot",
+			return fail(EIO,
+				    "%s has allocator '%s', '%s' at the snapshot",
 				    snapshot[i].name, buf, snapshot[i].alloc);
 	}
 	if (read_sysfs("map", buf, sizeof(buf)))
@@ -641,14 +768,17 @@ static int cmd_expect(int argc, char **argv)
 		if (strcmp(c->region, argv[3]))
 			return fail(EIO, "chunk %s is from %s, not %s",
 				    argv[1], c->region, argv[3]);
+		/* Where it is: only if both addresses are known. */
 		if (!c->start)
 			return 0;
-		ret = region_value(argv[3], "start", &start) ||
-		      region_value(argv[3], "size", &size);
-		if (ret)
+		ret = region_number(argv[3], "start", &start, true);
+		if (ret == -EACCES)
+			return 0;
+		if (ret || region_value(argv[3], "size", &size))
 			return -EIO;
 		if (c->start < start || c->start + c->size > start + size)
-			return fail(EIO, "chunk %s at 0x%llx is outside %s (0x%llx, %llu bytes)",
+			return fail(EIO,
+				    "chunk %s at 0x%llx is outside %s (0x%llx, %llu bytes)",
 				    argv[1], c->start, argv[3], start, size);
 		return 0;
 	}
@@ -681,7 +811,8 @@ static int cmd_expect(int argc, char **argv)
 			return fail(errno, "info %s: %s", argv[2],
 				    strerror(errno));
 		if (!info.count || info.lower_bound || info.upper_bound)
-			return fail(EIO, "info %s: %u regions within 0x%llx-0x%llx",
+			return fail(EIO,
+				    "info %s: %u regions within 0x%llx-0x%llx",
 				    argv[2], info.count, info.lower_bound,
 				    info.upper_bound);
 		return 0;
@@ -744,8 +875,9 @@ static int cmd_sysfs(char *file, char *value)
 	if (strstr(file, ".."))
 		return fail(EINVAL, "sysfs: '%s' leaves " SYSFS, file);
 	if (!value) {
-		if (read_sysfs(file, buf, sizeof(buf)))
-			return -EIO;
+		len = read_sysfs(file, buf, sizeof(buf));
+		if (len)
+			return len;
 		printf("%s\n", buf);
 		return 0;
 	}
@@ -782,16 +914,136 @@ static int drop_sys_admin(void)
 	return 0;
 }
 
+/*
+ * user UID: drops the supplementary groups, then becomes UID (as user and
+ * group) for good.
+ */
+static int cmd_user(const char *arg)
+{
+	__u64 v;
+	int ret;
+
+	ret = parse_size(arg, "uid", &v);
+	if (ret)
+		return ret;
+	if (v >= (uid_t)-1)
+		return fail(ERANGE, "uid: '%s' is not a user id", arg);
+	if (setgroups(0, NULL))
+		return fail(errno, "user %s: setgroups: %s", arg,
+			    strerror(errno));
+	if (setresgid(v, v, v))
+		return fail(errno, "user %s: setresgid: %s", arg,
+			    strerror(errno));
+	if (setresuid(v, v, v))
+		return fail(errno, "user %s: setresuid: %s", arg,
+			    strerror(errno));
+	return 0;
+}
+
 static int run_line(char *line);
 
-/* child CMD; CMD...: runs them in a process that then waits to be killed. */
+/*
+ * Where the command at @s is "child", after any "! ERRNO": the text after
+ * that word.  NULL for any other command.
+ */
+static char *child_word(char *s)
+{
+	s += strspn(s, " \t");
+	if (strcspn(s, " \t;") == 1 && *s == '!') {
+		s++;
+		s += strspn(s, " \t");
+		s += strcspn(s, " \t;");
+		s += strspn(s, " \t");
+	}
+	return strcspn(s, " \t;") == 5 && !strncmp(s, "child", 5) ? s + 5 :
+	       NULL;
+}
+
+/* The '}' matching the '{' at @s, or the end of the string. */
+static char *match_brace(char *s)
+{
+	int depth = 0;
+
+	for (; *s; s++) {
+		if (*s == '{')
+			depth++;
+		else if (*s == '}' && !--depth)
+			break;
+	}
+	return s;
+}
+
+/*
+ * Cuts the first command off the ';'-separated list at @*s, advancing @*s
+ * past it; returns it, or NULL at the end of the list.  A "child" command
+ * is "child { CMD; CMD }", up to the matching '}', or "child CMD; CMD",
+ * which takes the rest of the list.
+ */
+static char *next_cmd(char **s)
+{
+	char *cmd = *s, *p;
+
+	if (!*cmd)
+		return NULL;
+	p = child_word(cmd);
+	if (p) {
+		p += strspn(p, " \t");
+		if (*p != '{') {
+			*s = p + strlen(p);
+			return cmd;
+		}
+		p = match_brace(p);
+	} else {
+		p = cmd;
+	}
+	p += strcspn(p, ";");
+	if (*p)
+		*p++ = '\0';
+	*s = p;
+	return cmd;
+}
+
+/*
+ * Runs the ';'-separated commands of @list.  Returns QUIT if one was
+ * "quit", else 0; sets *@bad if one failed.
+ */
+static int run_list(char *list, bool *bad)
+{
+	char *cmd;
+	int ret;
+
+	while ((cmd = next_cmd(&list))) {
+		ret = run_line(cmd);
+		if (ret == QUIT)
+			return QUIT;
+		*bad |= ret != 0;
+	}
+	return 0;
+}
+
+/*
+ * child CMD; CMD... or child { CMD; CMD }: runs them in a process that then
+ * waits to be killed.
+ */
 static int cmd_child(char *cmds)
 {
+	char *end;
 	int pfd[2];
 	char ok;
 
 	if (child_pid)
 		return fail(EBUSY, "child: one is running already");
+	cmds += strspn(cmds, " \t");
+	if (*cmds == '{') {
+		end = match_brace(cmds);
+		if (!*end)
+			return fail(EINVAL, "child: '{' without its '}'");
+		*end++ = '\0';
+		end += strspn(end, " \t");
+		if (*end)
+			return fail(EINVAL, "child: '%s' after '}'", end);
+		cmds++;
+	}
 	if (pipe(pfd))
 		return fail(errno, "pipe: %s", strerror(errno));
 	fflush(NULL);
@@ -801,13 +1053,12 @@ static int cmd_child(char *cmds)
 		return fail(errno, "fork: %s", strerror(errno));
 	}
 	if (!child_pid) {
-		char *cmd, *save = NULL;
-		int bad = 0;
+		bool bad = false;
 
 		close(pfd[0]);
-		for (cmd = strtok_r(cmds, ";", &save); cmd;
-		     cmd = strtok_r(NULL, ";", &save))
-			bad |= run_line(cmd) != 0;
+		/* Its own child, if it makes one, dies with it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		run_list(cmds, &bad);
 		fflush(NULL);
 		ok = bad ? 'F' : 'K';
 		if (write(pfd[1], &ok, 1) != 1)
@@ -865,14 +1116,17 @@ static int cmd_ioctl(int argc, char **argv)
 		req = _IOWR(CMA_REGIONS_IOC_MAGIC, 0x0f,
 			    struct cma_regions_free);
 	else
-		return fail(EINVAL, "ioctl: '%s' is not alloc, free, info or unknown", argv[1]);
+		return fail(EINVAL,
+			    "ioctl: '%s' is not alloc, free, info or unknown",
+			    argv[1]);
 	for (k = 2; k < argc; k++) {
 		char *eq = strchr(argv[k], '=');
 		__u64 v = 0;
 		char *f = argv[k];
 
 		if (!eq)
-			return fail(EINVAL, "ioctl: '%s' is not FIELD=VALUE", f);
+			return fail(EINVAL, "ioctl: '%s' is not FIELD=VALUE",
+				    f);
 		*eq++ = '\0';
 		if (strcmp(f, "spec")) {
 			ret = parse_size(eq, f, &v);
@@ -886,7 +1140,8 @@ static int cmd_ioctl(int argc, char **argv)
 		/* flags, id and count are __u32: never cut a value short. */
 		if ((!strcmp(f, "flags") || !strcmp(f, "id") ||
 		     !strcmp(f, "count")) && v > 0xffffffffULL)
-			return fail(ERANGE, "ioctl: %s=%s does not fit in 32 bits",
+			return fail(ERANGE,
+				    "ioctl: %s=%s does not fit in 32 bits",
 				    f, eq);
 
 		if (!strcmp(f, "spec") && !is_f) {
@@ -930,8 +1185,15 @@ static int cmd_ioctl(int argc, char **argv)
 	ret = open_cma();
 	if (ret)
 		return ret;
-	if (ioctl(cma_fd, req, &u))
+	if (ioctl(cma_fd, req, &u)) {
+		const char *why = req == CMA_REGIONS_IOC_INFO ? NULL :
+				  v2_error(errno);
+
+		if (why)
+			return fail(errno, "ioctl %s: %s (%s)", argv[1],
+				    strerror(errno), why);
 		return fail(errno, "ioctl %s: %s", argv[1], strerror(errno));
+	}
 	if (req == CMA_REGIONS_IOC_ALLOC) {
 		struct chunk *c = NULL;
 
@@ -990,6 +1252,7 @@ static const char *const usage_text[] = {
 	"commands (SIZE: 4096, 0x1000, 64K, 4M, 1G; ALIGN: a power of two):",
 	"  help                      this text",
 	"  info [REGIONS]            every region (sysfs), or what REGIONS offer",
+	"  regions                   every region (sysfs), as 'info' lists them",
 	"  devinfo DEV[/TYPE]        what the map offers DEV's TYPE",
 	"  alloc DEV[/TYPE] SIZE[/ALIGN]  allocate as DEV's driver would",
 	"  from REGIONS SIZE[/ALIGN] allocate from the first of REGIONS with room",
@@ -1007,24 +1270,43 @@ static const char *const usage_text[] = {
 	"                            allocator, and the map",
 	"  expect N in REGION | N hidden | info REGIONS hidden |",
 	"         free REGION BYTES | restored",
-	"  child CMD[; CMD...]       run commands in a child that then waits",
+	"  child { CMD[; CMD...] }   run the CMDs in a child process, which then",
+	"                            holds its chunks until 'kill'",
+	"  child CMD[; CMD...]       the same, the child's CMDs being the rest",
+	"                            of the line (with -c: of the string); so",
+	"                            -c 'child { A; B }; C' runs C here, and",
+	"                            -c 'child A; B; C' runs all in the child",
 	"  kill                      kill the child (SIGKILL)",
 	"  drop-admin                drop CAP_SYS_ADMIN",
-	"  user UID                  become user UID",
-	"  reopen                    close and open " DEV_CMA " again",
+	"  user UID                  drop the supplementary groups, become user",
+	"                            and group UID",
+	"  reopen [ro]               close and open " DEV_CMA " again",
+	"                            (ro: read-only, ALLOC and FREE fail with",
+	"                            EBADF)",
 	"  ioctl alloc|free|info|unknown FIELD=VALUE...  raw ioctl",
 	"  mmap N [LENGTH [OFFSET]] [private]    raw mmap",
 	"  sleep SECONDS",
 	"  quit",
 	"prefix '! ERRNO' (e.g. '! ENOENT') to require a failure with that errno",
+	"region files: " SYSFS "/regions/NAME/ (a private",
+	"region: the directory 'regions' shows); 'sysfs regions/NAME/user_alloc",
+	"0' closes NAME to user space (EPERM), '... 1' opens it again; 'start'",
+	"is root's only ('-' in 'regions' for other users)",
+	"",
+	"usage: cma-test                 commands from stdin",
+	"       cma-test -f FILE         the commands of FILE (- for stdin)",
+	"       cma-test -c 'CMD; CMD'   the commands of the string",
+	"       cma-test CMD [ARG...]    that one command ('cma-test help')",
+	"exit status 0 if every command did what was asked, 1 if not, 2 for a",
+	"bad option",
 };
 
-static void usage(void)
+static void usage(FILE *f)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(usage_text); i++)
-		puts(usage_text[i]);
+		fprintf(f, "%s\n", usage_text[i]);
 }
 
 /* Does a command have @lo to @hi arguments?  Says how to use it if not. */
@@ -1045,13 +1327,18 @@ static int run_cmd(int argc, char **argv)
 	int ret, i;
 
 	if (!strcmp(cmd, "help")) {
-		usage();
+		usage(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "info")) {
 		if (bad_args(argc, 0, 1, "info [REGIONS]"))
 			return -EINVAL;
 		return cmd_info(argv[1], CMA_REGIONS_BY_NAME);
+	}
+	if (!strcmp(cmd, "regions")) {
+		if (bad_args(argc, 0, 0, "regions"))
+			return -EINVAL;
+		return cmd_info(NULL, CMA_REGIONS_BY_NAME);
 	}
 	if (!strcmp(cmd, "devinfo")) {
 		if (bad_args(argc, 1, 1, "devinfo DEV[/TYPE]"))
@@ -1125,20 +1412,17 @@ static int run_cmd(int argc, char **argv)
 	if (!strcmp(cmd, "user")) {
 		if (bad_args(argc, 1, 1, "user UID"))
 			return -EINVAL;
-		ret = parse_size(argv[1], "uid", &v);
-		if (ret)
-			return ret;
-		if (setresgid(v, v, v) || setresuid(v, v, v))
-			return fail(errno, "user %s: %s", argv[1],
-				    strerror(errno));
-		return 0;
+		return cmd_user(argv[1]);
 	}
 	if (!strcmp(cmd, "reopen")) {
-		if (bad_args(argc, 0, 0, "reopen"))
+		if (bad_args(argc, 0, 1, "reopen [ro]"))
 			return -EINVAL;
+		if (argc == 2 && strcmp(argv[1], "ro"))
+			return fail(EINVAL, "usage: reopen [ro]");
 		if (cma_fd >= 0)
 			close(cma_fd);
 		cma_fd = -1;
+		cma_rdonly = argc == 2;
 		return open_cma();
 	}
 	if (!strcmp(cmd, "ioctl"))
@@ -1157,14 +1441,72 @@ static int run_cmd(int argc, char **argv)
 }
 
 /*
- * Splits @line into words (a "child" command keeps the rest of the line
- * as one) and runs it.  Returns 0 if it did what was asked, QUIT, or a
- * negative errno.
+ * "child WORD...", from the command line of the tool: the words, joined
+ * with spaces, are the child's commands.
+ */
+static int child_words(int argc, char **argv)
+{
+	static char list[4096];
+	size_t len = 0;
+	int i, n;
+
+	if (argc < 2)
+		return fail(EINVAL,
+			    "usage: child { CMD[; CMD...] } | child CMD[; CMD...]");
+	if (argc == 2)
+		return cmd_child(argv[1]);
+	for (i = 1; i < argc; i++) {
+		n = snprintf(list + len, sizeof(list) - len, "%s%s",
+			     i > 1 ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(list) - len)
+			return fail(E2BIG, "child: longer than %zu characters",
+				    sizeof(list) - 1);
+		len += n;
+	}
+	return cmd_child(list);
+}
+
+/*
+ * Runs a command split into words: "quit", "child ...", any other, each
+ * perhaps after "! ERRNO".  Returns 0 if it did what was asked, QUIT, or
+ * a negative errno.
+ */
+static int run_words(int argc, char **argv)
+{
+	int want = 0, ret;
+
+	if (!strcmp(argv[0], "!")) {
+		want = argc < 3 ? 0 : errnum(argv[1]);
+		if (!want)
+			return fail(EINVAL,
+				    "'!' takes an errno name (ENOENT, ...) and a command");
+		memmove(argv, argv + 2, (argc - 1) * sizeof(*argv));
+		argc -= 2;
+	}
+	if (!strcmp(argv[0], "quit"))
+		return QUIT;
+	if (!strcmp(argv[0], "child"))
+		ret = child_words(argc, argv);
+	else
+		ret = run_cmd(argc, argv);
+	if (!want)
+		return ret;
+	if (ret == -want) {
+		printf("failed with %s, as expected\n", errname(want));
+		return 0;
+	}
+	return fail(EIO, "%s: %s instead of %s", argv[0],
+		    ret ? errname(-ret) : "success", errname(want));
+}
+
+/*
+ * Splits @line into words (the commands of a "child", '{' to '}' or to the
+ * end of the line, are one) and runs it.  Returns as run_words() does.
  */
 static int run_line(char *line)
 {
 	char *argv[MAX_ARGS + 1], *p = line, *hash;
-	int argc = 0, want = 0, ret;
+	int argc = 0;
 
 	hash = strchr(line, '#');
 	if (hash)
@@ -1174,8 +1516,10 @@ static int run_line(char *line)
 			p++;
 		if (!*p)
 			break;
-		if (argc == 1 && !strcmp(argv[0], "child")) {
+		if ((argc == 1 || (argc == 3 && !strcmp(argv[0], "!"))) &&
+		    !strcmp(argv[argc - 1], "child")) {
 			argv[argc++] = p;
+			p += strlen(p);
 			break;
 		}
 		argv[argc++] = p;
@@ -1189,29 +1533,7 @@ static int run_line(char *line)
 		return 0;
 	if (argc == MAX_ARGS && *p)
 		return fail(E2BIG, "more than %d words", MAX_ARGS);
-	if (!strcmp(argv[0], "!")) {
-		want = argc < 3 ? 0 : errnum(argv[1]);
-		if (!want)
-			return fail(EINVAL, "'!' takes an errno name (ENOENT, ...) and a command");
-		memmove(argv, argv + 2, (argc - 1) * sizeof(*argv));
-		argc -= 2;
-	}
-	if (!strcmp(argv[0], "quit"))
-		return QUIT;
-	if (!strcmp(argv[0], "child")) {
-		ret = argc == 2 ? cmd_child(argv[1]) :
-		      fail(EINVAL, "usage: child CMD[; CMD...]");
-	} else {
-		ret = run_cmd(argc, argv);
-	}
-	if (!want)
-		return ret;
-	if (ret == -want) {
-		printf("failed with %s, as expected\n", errname(want));
-		return 0;
-	}
-	return fail(EIO, "%s: %s instead of %s", argv[0],
-		    ret ? errname(-ret) : "success", errname(want));
+	return run_words(argc, argv);
 }
 
 static int run_stream(FILE *f, const char *name)
@@ -1243,10 +1565,18 @@ static int run_stream(FILE *f, const char *name)
 
 int main(int argc, char **argv)
 {
-	int opt, bad = 0;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool bad = false, ran = false;
+	int opt, ret;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "f:c:h")) != -1) {
+	/* '+': the first word that is not an option starts a command. */
+	while ((opt = getopt_long(argc, argv, "+f:c:h", longopts,
+				  NULL)) != -1) {
+		ran = true;
 		switch (opt) {
 		case 'f':
 			f = strcmp(optarg, "-") ? fopen(optarg, "r") : stdin;
@@ -1257,28 +1587,23 @@ int main(int argc, char **argv)
 			}
 			bad |= run_stream(f, optarg);
 			break;
-		case 'c': {
-			char *cmd, *save = NULL;
-
+		case 'c':
 			where = "-c: ";
-			for (cmd = strtok_r(optarg, ";", &save); cmd;
-			     cmd = strtok_r(NULL, ";", &save)) {
-				int ret = run_line(cmd);
-
-				if (ret == QUIT)
-					break;
-				bad |= ret != 0;
-			}
+			run_list(optarg, &bad);
 			break;
-		}
+		case 'h':
+			usage(stdout);
+			return 0;
 		default:
-			fprintf(stderr,
-				"usage: cma-test [-f FILE | -c 'CMD; ...']\n");
-			usage();
-			return opt == 'h' ? 0 : 2;
+			usage(stderr);
+			return 2;
 		}
 	}
-	if (argc == 1) {
+	if (optind < argc) {
+		where = "";
+		ret = run_words(argc - optind, argv + optind);
+		bad |= ret && ret != QUIT;
+	} else if (!ran) {
 		interactive = isatty(0);
 		bad = run_stream(stdin, "stdin");
 	}

@@ -9,10 +9,16 @@
  * names apart from upstream CMA's heaps, which are named after CMA areas
  * and so after device-tree nodes, whose names cannot hold one.
  *
+ * Buffers come from cma_alloc_user(): only while the region is open to
+ * user space (sysfs' user_alloc), cleared, and charged to the allocating
+ * process's memory cgroup.  Like the CMA heap's, they map only shared and
+ * cached, with dma-buf's CPU access calls doing the cache maintenance.
+ *
  * 6.12 cannot remove a heap.  When a region is unregistered its heap stays
- * and allocations from it fail with -ENODEV; a region registered again
- * under the same name gets the heap back.  Buffers hold their chunk, so a
- * region with live buffers cannot be unregistered.
+ * and allocations from it fail with -ENODEV; a region of memory with
+ * struct pages registered again under the same name gets the heap back.
+ * Buffers hold their chunk, so a region with live buffers cannot be
+ * unregistered.
  *
  * Modelled on the CMA heap (drivers/dma-buf/heaps/cma_heap.c).
  *
@@ -204,7 +210,10 @@ static int cmar_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
 	struct cmar_buffer *buffer = dmabuf->priv;
 
-	/* The dma-buf core keeps the buffer while the mapping exists. */
+	/*
+	 * The dma-buf core keeps the buffer while the mapping exists;
+	 * cma_chunk_mmap() refuses a private one.
+	 */
 	return cma_chunk_mmap(buffer->chunk, vma, vma->vm_pgoff);
 }
 
@@ -295,17 +304,15 @@ static struct dma_buf *cmar_allocate(struct dma_heap *heap, unsigned long len,
 	struct dma_buf *dmabuf;
 	int ret;
 
+	/* Held so that the region cannot go away under the allocation. */
 	mutex_lock(&h->lock);
-	chunk = h->reg ? cma_alloc_from_region(h->reg, len, 0) :
+	chunk = h->reg ? cma_alloc_user(NULL, NULL, h->reg->name, len, 0) :
 			 ERR_PTR(-ENODEV);
 	mutex_unlock(&h->lock);
 	if (IS_ERR(chunk))
 		return ERR_CAST(chunk);
 
-	ret = cma_chunk_zero(chunk);
-	if (ret)
-		goto err_chunk;
-	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL);
+	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL_ACCOUNT);
 	if (!buffer) {
 		ret = -ENOMEM;
 		goto err_chunk;
@@ -345,17 +352,18 @@ static void cmar_region_add(struct cma_region *reg)
 
 	if (!reg->name)
 		return;
+	/* A heap hands out pages: device memory has none to give. */
+	if (!cma_region_has_pages(reg)) {
+		pr_info("region %s: no heap: not all of it has struct pages\n",
+			reg->name);
+		return;
+	}
 	list_for_each_entry(h, &cmar_heaps, list) {
 		if (strcmp(h->name + strlen(CMAR_HEAP_PREFIX), reg->name))
 			continue;
 		mutex_lock(&h->lock);
 		h->reg = reg;
 		mutex_unlock(&h->lock);
-		return;
-	}
-	if (!cma_region_has_pages(reg)) {
-		pr_info("region %s: no heap: not all of it has struct pages\n",
-			reg->name);
 		return;
 	}
 

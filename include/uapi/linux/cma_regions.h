@@ -3,14 +3,26 @@
  * /dev/cma: physically contiguous memory from contiguous memory regions
  * for user space.
  *
- * A program opens /dev/cma (root only by default) and allocates chunks by
- * device (the kernel's map picks the regions, as for the device's driver)
- * or by region names.  Each chunk gets an id, unique within the open file,
- * and an mmap offset: mmap(2) of that offset, MAP_SHARED, maps the chunk,
- * never more.  Chunks are cleared before user space sees them, and every
- * chunk still held goes back to its region when the file is closed, also
- * when the process is killed.  A mapping keeps its chunk's memory until
- * it is unmapped, even after the chunk is freed.
+ * /dev/cma is the test and bring-up device of contiguous memory regions;
+ * programs that share buffers with drivers use the regions' dma-buf heaps
+ * (/dev/dma_heap/cma_regions:<region>).  A program opens /dev/cma (root
+ * only by default) for reading and writing and allocates chunks by device
+ * (the kernel's map picks the regions, as for the device's driver) or by
+ * region names, from the regions open to user space (an administrator
+ * closes one by writing 0 to its user_alloc file in sysfs).  Each chunk
+ * gets an id, unique within the open file and not reused soon, and an
+ * mmap offset: mmap(2) of that offset, MAP_SHARED, maps the chunk, never
+ * more.  One open file holds at most max_chunks chunks (a parameter of
+ * the cma_dev module, 1024 by default).
+ *
+ * Chunks are cleared, and the zeros written back from the CPU caches,
+ * before user space sees them.  The mapping is write-combined (not
+ * cached): what the program writes reaches memory in order, for a device
+ * to read, and what a device wrote is read from memory; no cache
+ * maintenance call is needed, or offered.  Every chunk still held goes
+ * back to its region when the file is closed, also when the process is
+ * killed.  A mapping keeps its chunk's memory until it is unmapped, even
+ * after the chunk is freed.
  *
  * Every structure has the same layout for 32- and 64-bit programs.
  * Reserved fields and flags this header does not define must be zero,
@@ -40,15 +52,14 @@
  * @flags:	In: %CMA_REGIONS_BY_DEVICE or %CMA_REGIONS_BY_NAME.
  * @id:		Out: the chunk's id, for %CMA_REGIONS_IOC_FREE.
  * @offset:	Out: the offset to pass to mmap(2) to map the chunk.
- * @start:	Out: the chunk's physical address, for programs with
- *		CAP_SYS_ADMIN (that opened the file with it, too); 0 for
- *		the others.
+ * @start:	Out: the chunk's physical address if the file was opened
+ *		by a process with CAP_SYS_ADMIN; 0 otherwise.
  * @reserved:	Must be zero.
  * @spec:	In: NUL-terminated.  With %CMA_REGIONS_BY_DEVICE, a device
  *		name and optionally '/' and a type of memory: the map picks
  *		the regions as for that device's driver.  With
  *		%CMA_REGIONS_BY_NAME, region names separated by commas,
- *		tried in order.
+ *		tried in order.  Left as it was.
  * @region:	Out: NUL-terminated name of the region the chunk is from.
  */
 struct cma_regions_alloc {
@@ -79,8 +90,8 @@ struct cma_regions_free {
  * struct cma_regions_info - argument of %CMA_REGIONS_IOC_INFO
  * @flags:	In: %CMA_REGIONS_BY_DEVICE or %CMA_REGIONS_BY_NAME.
  * @count:	Out: number of regions the spec names that are registered.
- * @lower_bound: Out: lowest physical address of the regions, or 0
- *		without CAP_SYS_ADMIN (see &cma_regions_alloc.start).
+ * @lower_bound: Out: lowest physical address of the regions, or 0 if
+ *		the file was not opened with CAP_SYS_ADMIN.
  * @upper_bound: Out: one past their highest physical address, or 0
  *		without CAP_SYS_ADMIN.
  * @total_size:	Out: sum of the regions' sizes, in bytes.
@@ -102,11 +113,20 @@ struct cma_regions_info {
 #define CMA_REGIONS_IOC_MAGIC	0xB9
 
 /*
- * Errors: EINVAL for a malformed argument (reserved fields or unknown
- * flags set, a spec without its NUL or not well formed, a zero or
+ * Errors of all three: EINVAL for a malformed argument (reserved fields or
+ * unknown flags set, a spec without its NUL or not well formed, a zero or
  * overflowing size, an alignment that is not a power of two); ENOENT when
- * no region matches the spec, or for an id the file does not hold; ENOMEM
- * when the regions have no room; EFAULT for a bad pointer.
+ * no map rule matches the spec or none of its regions is registered, or
+ * for an id the file does not hold; EFAULT for a bad pointer.
+ *
+ * ALLOC and FREE also: EBADF on a file not open for writing.  ALLOC also:
+ * EPERM when the spec's regions are registered but none is open to user
+ * space; ENOMEM when those open have no room, or the kernel is short of
+ * memory; ENOSPC when the file already holds max_chunks chunks; EINTR when
+ * a fatal signal arrived while the chunk was being cleared.
+ *
+ * mmap(2): EINVAL for a private mapping, an offset that is no chunk's, or
+ * a length beyond the chunk.
  */
 #define CMA_REGIONS_IOC_ALLOC	_IOWR(CMA_REGIONS_IOC_MAGIC, 0x00, \
 				      struct cma_regions_alloc)

@@ -9,10 +9,13 @@
  */
 
 #include <kunit/device.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/cma_regions.h>
 #include <linux/device.h>
+#include <linux/highmem.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/notifier.h>
 #include <linux/sizes.h>
@@ -580,6 +583,137 @@ static void cma_regions_test_alloc_for_name(struct kunit *test)
 			-ENOENT);
 }
 
+/* What cma_cache_clean() was asked to write back, in turn. */
+static struct {
+	unsigned int calls;
+	phys_addr_t start;
+	size_t size;
+} kt_cleaned;
+
+static void kt_cache_clean(phys_addr_t start, size_t size)
+{
+	kt_cleaned.calls++;
+	kt_cleaned.start = start;
+	kt_cleaned.size = size;
+}
+
+static void kt_free_pages(void *pages)
+{
+	__free_pages(pages, get_order(SZ_256K));
+}
+
+/* True if every byte of @chunk (of memory with struct pages) is @c. */
+static bool kt_filled(struct cma_chunk *chunk, u8 c)
+{
+	struct page *page = pfn_to_page(PHYS_PFN(chunk->start));
+	size_t off;
+
+	for (off = 0; off < chunk->size; off++)
+		if (((u8 *)page_address(page))[off] != c)
+			return false;
+	return true;
+}
+
+/*
+ * cma_alloc_user(): only regions open to user space, never device memory,
+ * ENOMEM over EPERM over ENOENT; the chunk cleared and, on every
+ * architecture, exactly its range written back from the caches (on arm
+ * through arch_sync_dma_for_device(); x86 is coherent).
+ */
+static void cma_regions_test_alloc_user(struct kunit *test)
+{
+	struct cma_region *dev = kt_region(test, "kt-udev", 0, SZ_1M,
+					   "kunit-bitmap");
+	struct cma_region *ram;
+	struct cma_chunk *c, *full;
+	struct page *pages;
+
+	pages = alloc_pages(GFP_KERNEL, get_order(SZ_256K));
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_free_pages,
+							pages), 0);
+	memset(page_address(pages), 0xa5, SZ_256K);
+	/* Unregistered (by kt_region()'s action) before the pages go. */
+	ram = kt_region(test, "kt-uram", page_to_phys(pages) - KT_BASE,
+			SZ_256K, "kunit-bitmap");
+
+	KUNIT_EXPECT_FALSE(test, cma_region_user(dev));
+	KUNIT_EXPECT_EQ(test, cma_region_set_user(dev, true), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, cma_region_user(dev));
+	KUNIT_EXPECT_EQ(test, cma_region_set_user(dev, false), 0);
+	KUNIT_EXPECT_TRUE(test, cma_region_user(ram));
+	KUNIT_EXPECT_EQ(test, cma_region_set_user(NULL, false), -EINVAL);
+
+	kunit_activate_static_stub(test, cma_cache_clean, kt_cache_clean);
+	memset(&kt_cleaned, 0, sizeof(kt_cleaned));
+	c = cma_alloc_user(NULL, NULL, "kt-udev,kt-uram", SZ_8K, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "%pe", c);
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, ram);
+	KUNIT_EXPECT_TRUE(test, kt_filled(c, 0));
+	KUNIT_EXPECT_EQ(test, kt_cleaned.calls, 1);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.start, c->start);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.size, c->size);
+	kunit_info(test, "cleaned +%#llx, %zu bytes: the chunk, %s\n",
+		   (unsigned long long)(kt_cleaned.start - ram->start),
+		   kt_cleaned.size,
+		   IS_ENABLED(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) ?
+		   "by arch_sync_dma_for_device()" : "a no-op here (coherent)");
+	/* The kernel's own allocations are not cleared. */
+	full = cma_alloc_from("kt-uram", SZ_8K, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(full));
+	KUNIT_EXPECT_TRUE(test, kt_filled(full, 0xa5));
+	KUNIT_EXPECT_EQ(test, kt_cleaned.calls, 1);
+	cma_free(full);
+
+	/* Device memory only: closed, whatever else is asked. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL, "kt-udev",
+						     SZ_4K, 0)), -EPERM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL, "kt-none",
+						     SZ_4K, 0)), -ENOENT);
+
+	/* Closed by the administrator: EPERM; the kernel still allocates. */
+	KUNIT_ASSERT_EQ(test, cma_region_set_user(ram, false), 0);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL,
+						     "kt-none,kt-udev,kt-uram",
+						     SZ_4K, 0)), -EPERM);
+	full = cma_alloc_from("kt-uram", SZ_4K, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(full));
+	cma_free(full);
+	KUNIT_ASSERT_EQ(test, cma_region_set_user(ram, true), 0);
+
+	/* Open but full: ENOMEM, even with a closed region in the list. */
+	full = cma_alloc_from("kt-uram", SZ_256K - SZ_8K, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(full));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL,
+						     "kt-udev,kt-uram",
+						     SZ_4K, 0)), -ENOMEM);
+	cma_free(full);
+
+	/* By device, through the map. */
+	kt_map(test, "kt-udevice=kt-udev,kt-uram;kt-uclosed=kt-udev");
+	cma_free(c);
+	c = cma_alloc_user("kt-udevice", NULL, NULL, SZ_4K, 0);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "%pe", c);
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, ram);
+	cma_free(c);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user("kt-uclosed", "any",
+						     NULL, SZ_4K, 0)), -EPERM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user("kt-unone", NULL, NULL,
+						     SZ_4K, 0)), -ENOENT);
+
+	/* Exactly one of a device and regions. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL, NULL, SZ_4K,
+						     0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user("kt-udevice", NULL,
+						     "kt-uram", SZ_4K, 0)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL, "kt-uram,",
+						     SZ_4K, 0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL, "kt-uram", 0,
+						     0)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_free_space(ram), SZ_256K);
+}
+
 static int kt_failing_init(struct cma_region *reg)
 {
 	reg->private_data = ERR_PTR(-EIO);	/* must not stick */
@@ -776,6 +910,7 @@ static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE(cma_regions_test_alloc_errors),
 	KUNIT_CASE(cma_regions_test_alloc_for),
 	KUNIT_CASE(cma_regions_test_alloc_for_name),
+	KUNIT_CASE(cma_regions_test_alloc_user),
 	KUNIT_CASE(cma_regions_test_info),
 	KUNIT_CASE(cma_regions_test_refcount),
 	KUNIT_CASE(cma_regions_test_private),

@@ -13,6 +13,7 @@
 #include <kunit/test.h>
 #include <linux/cma_regions.h>
 #include <linux/device.h>
+#include <linux/io.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
 #include <linux/mm.h>
@@ -195,13 +196,16 @@ static void cma_sysfs_test_region_files(struct kunit *test)
 	struct cma_region *reg = ks_region(test, "kt-sysfs", SZ_16M, SZ_2M);
 	struct cma_region *priv = ks_region(test, NULL, SZ_32M, SZ_1M);
 	struct kobject *dir = ks_dir(test, reg), *pdir = ks_dir(test, priv);
-	struct kernfs_node *link, *kn;
+	struct kernfs_node *kn;
 	struct cma_chunk *chunk;
+	unsigned int id;
 
-	KUNIT_EXPECT_STREQ(test, kobject_name(dir), "0xd1000000");
+	/* Named by the region's name: no address in a directory's name. */
+	KUNIT_EXPECT_STREQ(test, kobject_name(dir), "kt-sysfs");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "name", 0444),
 			   "kt-sysfs\n");
-	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "start", 0444),
+	/* The start is root's only. */
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "start", 0400),
 			   "0xd1000000\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "size", 0444),
 			   "2097152\n");
@@ -210,13 +214,21 @@ static void cma_sysfs_test_region_files(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "users", 0444), "0\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "alloc", 0644),
 			   "kunit-sa\n");
+	/* No struct pages behind the fake range: never open to user space. */
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "user_alloc", 0644),
+			   "0\n");
+	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "user_alloc", "1\n", 2),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "user_alloc", "0\n", 2), 2);
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "user_alloc", 0644),
+			   "0\n");
 
-	/* regions/kt-sysfs links to the directory. */
-	link = kernfs_find_and_get(ks_regions(test), "kt-sysfs");
-	KUNIT_ASSERT_NOT_NULL(test, link);
-	KUNIT_EXPECT_EQ(test, kernfs_type(link), KERNFS_LINK);
-	KUNIT_EXPECT_PTR_EQ(test, link->symlink.target_kn, dir->sd);
-	kernfs_put(link);
+	/* regions/kt-sysfs is the directory itself, not a link. */
+	kn = kernfs_find_and_get(ks_regions(test), "kt-sysfs");
+	KUNIT_ASSERT_NOT_NULL(test, kn);
+	KUNIT_EXPECT_EQ(test, kernfs_type(kn), KERNFS_DIR);
+	KUNIT_EXPECT_PTR_EQ(test, kn, dir->sd);
+	kernfs_put(kn);
 
 	chunk = cma_alloc_from("kt-sysfs", PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
@@ -226,14 +238,17 @@ static void cma_sysfs_test_region_files(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "free", 0444),
 			   "2097152\n");
 
-	/* A private region: a directory, an empty name, no link. */
-	KUNIT_EXPECT_STREQ(test, kobject_name(pdir), "0xd2000000");
+	/* A private region: private:<number> (no region name has a colon), an empty name. */
+	KUNIT_EXPECT_EQ_MSG(test, sscanf(kobject_name(pdir), "private:%u", &id),
+			    1, "directory %s", kobject_name(pdir));
 	KUNIT_EXPECT_STREQ(test, ks_read(test, pdir, "name", 0444), "\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, pdir, "size", 0444),
 			   "1048576\n");
-	kn = kernfs_find_and_get(ks_regions(test), "0xd2000000");
+	kn = kernfs_find_and_get(ks_regions(test), kobject_name(pdir));
 	KUNIT_EXPECT_EQ(test, kernfs_type(kn), KERNFS_DIR);
 	kernfs_put(kn);
+	KUNIT_EXPECT_FALSE(test, ks_present(test, "0xd1000000"));
+	KUNIT_EXPECT_FALSE(test, ks_present(test, "0xd2000000"));
 }
 
 static void cma_sysfs_test_follows_registration(struct kunit *test)
@@ -242,16 +257,15 @@ static void cma_sysfs_test_follows_registration(struct kunit *test)
 				  .size = SZ_1M };
 	struct kobject *kobj;
 
-	KUNIT_EXPECT_FALSE(test, ks_present(test, "0xd0000000"));
+	KUNIT_EXPECT_FALSE(test, ks_present(test, "kt-gone"));
 	KUNIT_ASSERT_EQ(test, cma_region_register(&reg), 0);
-	KUNIT_EXPECT_TRUE(test, ks_present(test, "0xd0000000"));
 	KUNIT_EXPECT_TRUE(test, ks_present(test, "kt-gone"));
+	KUNIT_EXPECT_FALSE(test, ks_present(test, "0xd0000000"));
 	kobj = cma_sysfs_region_kobj(&reg);
 	KUNIT_EXPECT_NOT_NULL(test, kobj);
 	kobject_put(kobj);
 
 	KUNIT_ASSERT_EQ(test, cma_region_unregister(&reg), 0);
-	KUNIT_EXPECT_FALSE(test, ks_present(test, "0xd0000000"));
 	KUNIT_EXPECT_FALSE(test, ks_present(test, "kt-gone"));
 	KUNIT_EXPECT_NULL(test, cma_sysfs_region_kobj(&reg));
 
@@ -259,7 +273,7 @@ static void cma_sysfs_test_follows_registration(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, cma_region_register(&reg), 0);
 	KUNIT_EXPECT_TRUE(test, ks_present(test, "kt-gone"));
 	KUNIT_EXPECT_EQ(test, cma_region_unregister(&reg), 0);
-	KUNIT_EXPECT_FALSE(test, ks_present(test, "0xd0000000"));
+	KUNIT_EXPECT_FALSE(test, ks_present(test, "kt-gone"));
 }
 
 struct ks_write_case {
@@ -462,6 +476,65 @@ static void cma_sysfs_test_alloc_busy(struct kunit *test)
 	cma_free(chunk);
 }
 
+static const struct ks_write_case ks_user_cases[] = {
+	KS_OK("0", "0", "0\n"),
+	KS_OK("1", "1", "1\n"),
+	KS_OK("n", "n\n", "0\n"),
+	KS_OK("Y", "Y", "1\n"),
+	KS_OK("off", "off\n", "0\n"),
+	KS_OK("ON", "ON", "1\n"),
+	KS_BAD("empty", "", -EINVAL),
+	KS_BAD("just a newline", "\n", -EINVAL),
+	KS_BAD("2", "2", -EINVAL),
+	KS_BAD("10", "10", -EINVAL),
+	KS_BAD("yes", "yes", -EINVAL),
+	KS_BAD("o", "o", -EINVAL),
+	KS_BAD("leading space", " 0", -EINVAL),
+	KS_BAD("two trailing newlines", "0\n\n", -EINVAL),
+	KS_BAD_LEN("embedded NUL", "0\0", 2, -EINVAL),
+};
+
+KUNIT_ARRAY_PARAM_DESC(ks_user, ks_user_cases, desc);
+
+static void ks_free_pages(void *pages)
+{
+	__free_pages(pages, get_order(SZ_1M));
+}
+
+/* user_alloc of a region of real memory: open by default, 0 closes it. */
+static void cma_sysfs_test_user_alloc_write(struct kunit *test)
+{
+	const struct ks_write_case *c = test->param_value;
+	size_t len = c->len ?: strlen(c->val);
+	struct cma_region *reg;
+	struct kobject *dir;
+	struct page *pages;
+
+	pages = alloc_pages(GFP_KERNEL, get_order(SZ_1M));
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ks_free_pages,
+							pages), 0);
+	/* Unregistered (by the action ks_region() adds) before freed. */
+	reg = ks_region(test, "kt-user", page_to_phys(pages) - KS_BASE, SZ_1M);
+	dir = ks_dir(test, reg);
+	KUNIT_ASSERT_STREQ(test, ks_read(test, dir, "user_alloc", 0644),
+			   "1\n");
+	if (c->err) {
+		KUNIT_EXPECT_EQ(test, ks_write(test, dir, "user_alloc", c->val,
+					       len), (ssize_t)c->err);
+		KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "user_alloc",
+						 0644), "1\n");
+		KUNIT_EXPECT_TRUE(test, cma_region_user(reg));
+	} else {
+		KUNIT_EXPECT_EQ(test, ks_write(test, dir, "user_alloc", c->val,
+					       len), (ssize_t)len);
+		KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "user_alloc",
+						 0644), c->after);
+		KUNIT_EXPECT_EQ(test, cma_region_user(reg),
+				!strcmp(c->after, "1\n"));
+	}
+}
+
 static void cma_sysfs_test_allocators(struct kunit *test)
 {
 	const char *list = ks_read(test, ks_dir(test, NULL), "allocators",
@@ -480,6 +553,7 @@ static struct kunit_case cma_sysfs_cases[] = {
 	KUNIT_CASE(cma_sysfs_test_map_steers),
 	KUNIT_CASE_PARAM(cma_sysfs_test_alloc_write, ks_alloc_gen_params),
 	KUNIT_CASE(cma_sysfs_test_alloc_busy),
+	KUNIT_CASE_PARAM(cma_sysfs_test_user_alloc_write, ks_user_gen_params),
 	KUNIT_CASE(cma_sysfs_test_allocators),
 	{}
 };
