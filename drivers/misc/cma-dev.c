@@ -12,9 +12,12 @@
  * heaps instead.  The interface is in include/uapi/linux/cma_regions.h.
  *
  * Chunks come from cma_alloc_user(): only from regions open to user
- * space, cleared and written back from the CPU caches; they are mapped
- * write-combined, so what a program writes reaches memory, for a device
- * to read, without cache maintenance.  The open file holds one reference
+ * space, cleared and written back from the CPU caches.  They are mapped
+ * cached, as the kernel's own mapping of the memory is (a second,
+ * uncached alias of RAM is what architectures forbid), and a program
+ * sharing one with a device that does not snoop the caches brackets its
+ * own access with CMA_REGIONS_IOC_SYNC, as with dma-buf's
+ * DMA_BUF_IOCTL_SYNC.  The open file holds one reference
  * per chunk it allocated, in an xarray indexed by the chunk's id; each
  * mapping holds another, so freeing a chunk that is still mapped (or
  * closing the file) leaves the memory with the mapping until it goes.
@@ -31,6 +34,7 @@
 #include <linux/capability.h>
 #include <linux/cma_regions.h>
 #include <linux/compat.h>
+#include <linux/dma-direction.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -57,16 +61,7 @@ static unsigned int max_chunks = 1024;
 static int cma_dev_set_max_chunks(const char *val,
 				  const struct kernel_param *kp)
 {
-	unsigned int n;
-	int ret;
-
-	ret = kstrtouint(val, 0, &n);
-	if (ret)
-		return ret;
-	if (!n || n > CMA_DEV_ID_MAX)
-		return -EINVAL;
-	WRITE_ONCE(max_chunks, n);
-	return 0;
+	return param_set_uint_minmax(val, kp, 1, CMA_DEV_ID_MAX);
 }
 
 static const struct kernel_param_ops cma_dev_max_chunks_ops = {
@@ -179,7 +174,7 @@ static int cma_dev_reserve_id(struct cma_dev_file *f, u32 *id)
 	f->count++;
 	ret = __xa_alloc_cyclic(&f->chunks, id, NULL,
 				XA_LIMIT(1, CMA_DEV_ID_MAX), &f->next,
-				GFP_KERNEL_ACCOUNT);
+				GFP_KERNEL);
 	if (ret < 0)
 		f->count--;
 	xa_unlock(&f->chunks);
@@ -246,12 +241,8 @@ static long cma_dev_alloc(struct cma_dev_file *f, void __user *uarg)
 		ret = -EFAULT;
 		goto err_chunk;
 	}
-	xa_lock(&f->chunks);
-	ret = xa_err(__xa_store(&f->chunks, id, chunk, GFP_KERNEL_ACCOUNT));
-	xa_unlock(&f->chunks);
 	/* Storing into a reserved slot allocates nothing: it cannot fail. */
-	if (WARN_ON_ONCE(ret))
-		goto err_chunk;
+	xa_store(&f->chunks, id, chunk, GFP_KERNEL);
 	return 0;
 
 err_chunk:
@@ -282,6 +273,44 @@ static long cma_dev_free(struct cma_dev_file *f, void __user *uarg)
 		return -ENOENT;
 	cma_free(chunk);
 	return 0;
+}
+
+static long cma_dev_sync(struct cma_dev_file *f, void __user *uarg)
+{
+	struct cma_regions_sync arg;
+	enum dma_data_direction dir;
+	struct cma_chunk *chunk;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if ((arg.flags & ~CMA_REGIONS_SYNC_VALID) ||
+	    !(arg.flags & CMA_REGIONS_SYNC_RW) ||
+	    !cma_dev_zeroed(arg.reserved, ARRAY_SIZE(arg.reserved)))
+		return -EINVAL;
+	switch (arg.flags & CMA_REGIONS_SYNC_RW) {
+	case CMA_REGIONS_SYNC_READ:
+		dir = DMA_FROM_DEVICE;
+		break;
+	case CMA_REGIONS_SYNC_WRITE:
+		dir = DMA_TO_DEVICE;
+		break;
+	default:
+		dir = DMA_BIDIRECTIONAL;
+		break;
+	}
+
+	xa_lock(&f->chunks);
+	chunk = xa_load(&f->chunks, arg.id);
+	if (chunk)
+		cma_chunk_get(chunk);
+	xa_unlock(&f->chunks);
+	if (!chunk)
+		return -ENOENT;
+	/* START: the CPU is about to access it; END: devices are. */
+	ret = cma_chunk_sync(chunk, arg.flags & CMA_REGIONS_SYNC_END, dir);
+	cma_chunk_put(chunk);
+	return ret;
 }
 
 static long cma_dev_info(struct cma_dev_file *f, void __user *uarg)
@@ -329,14 +358,19 @@ static long cma_dev_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case CMA_REGIONS_IOC_ALLOC:
-		/* What it allocates could never be mapped. */
-		if (!(file->f_mode & FMODE_WRITE))
-			return -EBADF;
-		return cma_dev_alloc(f, uarg);
 	case CMA_REGIONS_IOC_FREE:
-		if (!(file->f_mode & FMODE_WRITE))
+		/*
+		 * They change what the file holds, and a chunk is for
+		 * mapping shared, read and write: a file open for both.
+		 */
+		if ((file->f_mode & (FMODE_READ | FMODE_WRITE)) !=
+		    (FMODE_READ | FMODE_WRITE))
 			return -EBADF;
-		return cma_dev_free(f, uarg);
+		if (cmd == CMA_REGIONS_IOC_FREE)
+			return cma_dev_free(f, uarg);
+		return cma_dev_alloc(f, uarg);
+	case CMA_REGIONS_IOC_SYNC:
+		return cma_dev_sync(f, uarg);
 	case CMA_REGIONS_IOC_INFO:
 		return cma_dev_info(f, uarg);
 	}
@@ -374,13 +408,7 @@ static int cma_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!chunk)
 		return -EINVAL;
 
-	/*
-	 * Write-combined: what the program writes goes to memory, where a
-	 * device reads it, with no cache maintenance to forget; the chunk
-	 * was written back from the caches when it was cleared.
-	 * cma_chunk_mmap() refuses a private mapping.
-	 */
-	vma->vm_page_prot = pgprot_writecombine(vma->vm_page_prot);
+	/* Cached; cma_chunk_mmap() refuses a private mapping. */
 	ret = cma_chunk_mmap(chunk, vma, 0);
 	if (ret) {
 		cma_chunk_put(chunk);

@@ -8,6 +8,7 @@
 #ifndef _LINUX_CMA_REGIONS_H
 #define _LINUX_CMA_REGIONS_H
 
+#include <linux/dma-direction.h>
 #include <linux/err.h>
 #include <linux/init.h>
 #include <linux/kref.h>
@@ -64,7 +65,10 @@ struct cma_region {
 	unsigned int users;
 	/* Set by cma_region_register(); stable while registered. */
 	bool has_pages;
-	/* Open to user space (cma_alloc_user()); changed under @lock. */
+	/*
+	 * Open to user space (cma_alloc_user()); changed under
+	 * cma_regions_mutex with WRITE_ONCE(), read with READ_ONCE().
+	 */
 	bool user;
 	/*
 	 * Linked, and @registered set, under cma_regions_config_mutex and
@@ -197,6 +201,8 @@ struct cma_chunk *cma_chunk_get(struct cma_chunk *chunk);
 void cma_chunk_put(struct cma_chunk *chunk);
 void cma_free(struct cma_chunk *chunk);
 int cma_chunk_zero(struct cma_chunk *chunk);
+int cma_chunk_sync(struct cma_chunk *chunk, bool for_device,
+		   enum dma_data_direction dir);
 bool cma_region_has_pages(const struct cma_region *reg);
 int cma_chunk_mmap(struct cma_chunk *chunk, struct vm_area_struct *vma,
 		   unsigned long pgoff);
@@ -319,6 +325,12 @@ static inline void cma_free(struct cma_chunk *chunk)
 }
 
 static inline int cma_chunk_zero(struct cma_chunk *chunk)
+{
+	return -ENODEV;
+}
+
+static inline int cma_chunk_sync(struct cma_chunk *chunk, bool for_device,
+				 enum dma_data_direction dir)
 {
 	return -ENODEV;
 }

@@ -294,11 +294,20 @@ static void __cma_region_detach(struct cma_region *reg)
 	mutex_unlock(&reg->lock);
 }
 
-/* Does every page of [start, start + size) have a struct page? */
+/*
+ * Is [start, start + size) RAM the kernel maps, with a struct page for
+ * every page?  pfn_valid() alone is not enough: on arm it holds for
+ * no-map carve-outs and a pageblock beyond memory.  Architectures without
+ * I/O resources (um) have only RAM.
+ */
 static bool cma_range_has_pages(phys_addr_t start, size_t size)
 {
 	unsigned long pfn;
 
+	if (IS_ENABLED(CONFIG_HAS_IOMEM) &&
+	    region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_INTERSECTS)
+		return false;
 	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + size); pfn++)
 		if (!pfn_valid(pfn))
 			return false;
@@ -354,7 +363,8 @@ int cma_region_register(struct cma_region *reg)
 	reg->free_space = reg->size;
 	reg->users = 0;
 	reg->has_pages = cma_range_has_pages(reg->start, reg->size);
-	reg->user = reg->has_pages && !reg->kernel_only;
+	/* Private regions are out of user space's reach anyway. */
+	reg->user = reg->name && reg->has_pages && !reg->kernel_only;
 	alloc = __cma_allocator_find(reg->alloc_name);
 	if (alloc) {
 		ret = __cma_region_attach(reg, alloc);
@@ -603,7 +613,7 @@ static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
 		if (!reg)
 			continue;
 
-		if (user && !reg->user) {
+		if (user && !READ_ONCE(reg->user)) {
 			mutex_unlock(&reg->lock);
 			if (ret == -ENOENT)
 				ret = -EPERM;
@@ -892,25 +902,42 @@ bool cma_region_has_pages(const struct cma_region *reg)
 EXPORT_SYMBOL_GPL(cma_region_has_pages);
 
 /**
- * cma_cache_clean() - write a range back from the CPU caches
- * @start:	Physical start.
+ * cma_cache_sync() - CPU cache maintenance for a range of a region
+ * @start:	Physical start; page aligned.
  * @size:	Size in bytes.
+ * @for_device: Hand the range to devices (true) or back to the CPU.
+ * @dir:	The direction of the data, as for the DMA API.
  *
- * What dma-direct does before a non-coherent device reads memory the CPU
- * wrote: arch_sync_dma_for_device() with %DMA_TO_DEVICE, which cleans the
- * range on architectures that need it (arm) and does nothing on coherent
- * ones (x86).  Afterwards a device or a non-cached mapping sees what the
- * CPU wrote, and no dirty line of an earlier owner is left to be written
- * back over what a device writes later.
+ * The streaming DMA API's cache maintenance (arch_sync_dma_for_device()
+ * and arch_sync_dma_for_cpu()), for memory that user space shares with
+ * devices through an interface that has no device of its own (/dev/cma):
+ * for a device, written back (cleaned) so a non-coherent device reads
+ * what the CPU wrote and no dirty line is left to be written over what it
+ * writes; for the CPU, invalidated so it reads what a device wrote.  Does
+ * nothing on coherent architectures (x86).  A page at a time, so that a
+ * large chunk does not hold the CPU.
  *
- * Context: Any context.
+ * Context: Process context; may sleep.
  */
-VISIBLE_IF_KUNIT void cma_cache_clean(phys_addr_t start, size_t size)
+VISIBLE_IF_KUNIT void cma_cache_sync(phys_addr_t start, size_t size,
+				     bool for_device,
+				     enum dma_data_direction dir)
 {
-	KUNIT_STATIC_STUB_REDIRECT(cma_cache_clean, start, size);
-	arch_sync_dma_for_device(start, size, DMA_TO_DEVICE);
+	phys_addr_t p, end = start + size;
+
+	KUNIT_STATIC_STUB_REDIRECT(cma_cache_sync, start, size, for_device,
+				   dir);
+	for (p = start; p < end; p += PAGE_SIZE) {
+		if (for_device)
+			arch_sync_dma_for_device(p, PAGE_SIZE, dir);
+		else
+			arch_sync_dma_for_cpu(p, PAGE_SIZE, dir);
+		cond_resched();
+	}
+	if (!for_device)
+		arch_sync_dma_for_cpu_all();
 }
-EXPORT_SYMBOL_IF_KUNIT(cma_cache_clean);
+EXPORT_SYMBOL_IF_KUNIT(cma_cache_sync);
 
 /**
  * cma_chunk_zero() - clear a chunk's memory
@@ -919,10 +946,9 @@ EXPORT_SYMBOL_IF_KUNIT(cma_cache_clean);
  * Regions hand out memory as their last user left it; whoever gives a
  * chunk to another trust domain (user space) clears it first.  Memory with
  * struct pages is cleared page by page, highmem included, and written back
- * from the CPU caches (see cma_cache_clean()), so a device or a
- * write-combined mapping sees zeros, never the previous owner's data.
- * Device memory without struct pages is cleared through a write-combined
- * mapping, never a cached one.
+ * from the CPU caches (see cma_cache_sync()), so a device sees zeros,
+ * never the previous owner's data.  Device memory without struct pages is
+ * cleared through a write-combined mapping, never a cached one.
  *
  * Context: Process context; may sleep.
  * Return: 0 on success, -ENOMEM if device memory cannot be mapped, -EINTR
@@ -934,7 +960,7 @@ int cma_chunk_zero(struct cma_chunk *chunk)
 	unsigned long pfn, end = PHYS_PFN(chunk->start + chunk->size);
 	void *p;
 
-	if (!cma_range_has_pages(chunk->start, chunk->size)) {
+	if (!chunk->reg->has_pages) {
 		/* Architectures without I/O memory (um) have no memremap(). */
 		if (!IS_ENABLED(CONFIG_HAS_IOMEM))
 			return -ENOMEM;
@@ -953,10 +979,35 @@ int cma_chunk_zero(struct cma_chunk *chunk)
 			return -EINTR;
 		cond_resched();
 	}
-	cma_cache_clean(chunk->start, chunk->size);
+	cma_cache_sync(chunk->start, chunk->size, true, DMA_TO_DEVICE);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(cma_chunk_zero);
+
+/**
+ * cma_chunk_sync() - hand a chunk shared with user space to devices or back
+ * @chunk:	A chunk of memory with struct pages.
+ * @for_device: true before devices access the chunk, after the CPU wrote
+ *		it; false before the CPU reads what devices wrote.
+ * @dir:	%DMA_TO_DEVICE, %DMA_FROM_DEVICE or %DMA_BIDIRECTIONAL, as for
+ *		dma_sync_single_for_device() and dma_sync_single_for_cpu().
+ *
+ * For interfaces that map chunks cached into user space without a device
+ * of their own, as dma-buf's DMA_BUF_IOCTL_SYNC is for buffers.  The heaps
+ * sync through their attachments instead.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, or -EINVAL for @dir %DMA_NONE or a chunk of device memory.
+ */
+int cma_chunk_sync(struct cma_chunk *chunk, bool for_device,
+		   enum dma_data_direction dir)
+{
+	if (!valid_dma_direction(dir) || !chunk->reg->has_pages)
+		return -EINVAL;
+	cma_cache_sync(chunk->start, chunk->size, for_device, dir);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(cma_chunk_sync);
 
 /**
  * cma_chunk_mmap() - map a chunk, or part of it, into user space
@@ -1236,8 +1287,9 @@ EXPORT_SYMBOL_IF_KUNIT(cma_region_set_allocator);
  * through cma_alloc_user() see the change.
  *
  * Context: Process context.  Takes and releases cma_regions_mutex.
- * Return: 0 on success; -EINVAL if @reg is NULL or not registered, or to
- * open a region whose memory has no struct pages (device memory).
+ * Return: 0 on success; -EINVAL if @reg is NULL, or to open a private
+ * region or one whose memory has no struct pages (device memory);
+ * -ENODEV if @reg is not registered.
  */
 int cma_region_set_user(struct cma_region *reg, bool user)
 {
@@ -1246,12 +1298,14 @@ int cma_region_set_user(struct cma_region *reg, bool user)
 	if (!reg)
 		return -EINVAL;
 	mutex_lock(&cma_regions_mutex);
-	if (reg->registered && (reg->has_pages || !user)) {
-		mutex_lock(&reg->lock);
-		reg->user = user;
-		mutex_unlock(&reg->lock);
+	if (!reg->registered)
+		ret = -ENODEV;
+	else if (user && (!reg->has_pages || !reg->name))
+		ret = -EINVAL;
+	else
 		ret = 0;
-	}
+	if (!ret)
+		WRITE_ONCE(reg->user, user);
 	mutex_unlock(&cma_regions_mutex);
 	return ret;
 }
@@ -1259,19 +1313,14 @@ EXPORT_SYMBOL_IF_KUNIT(cma_region_set_user);
 
 /**
  * cma_region_user() - is a region open to user space?
- * @reg:	A registered region.
+ * @reg:	A region.
  *
- * Context: Process context.
+ * Context: Any context.
  * Return: true if cma_alloc_user() may allocate from @reg.
  */
 bool cma_region_user(struct cma_region *reg)
 {
-	bool user;
-
-	mutex_lock(&reg->lock);
-	user = reg->user;
-	mutex_unlock(&reg->lock);
-	return user;
+	return READ_ONCE(reg->user);
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_region_user);
 
@@ -1657,6 +1706,7 @@ static struct cma_region *__init cma_early_copy(const struct cma_region *reg)
 	copy->start = reg->start;
 	copy->size = reg->size;
 	copy->alignment = reg->alignment;
+	copy->kernel_only = reg->kernel_only;
 	copy->reserved = true;
 	INIT_LIST_HEAD(&copy->list);
 	p = (char *)(copy + 1);

@@ -148,13 +148,17 @@ int cma_names_validate(const char *list, size_t len)
 EXPORT_SYMBOL_IF_KUNIT(cma_names_validate);
 
 /*
- * Region directories in sysfs are named by their start address ("0x..."),
- * and named regions get a link by name beside them: a region name must not
- * look like an address.
+ * A region's name is its sysfs directory's: not "." or "..".  Nor may it
+ * look like an address, which v1 named the directories by.
  */
 static bool cma_name_is_address(const char *name, size_t len)
 {
 	return len >= 2 && name[0] == '0' && (name[1] == 'x' || name[1] == 'X');
+}
+
+static bool cma_name_is_dots(const char *name, size_t len)
+{
+	return (len == 1 || len == 2) && name[0] == '.' && name[len - 1] == '.';
 }
 
 /**
@@ -162,11 +166,11 @@ static bool cma_name_is_address(const char *name, size_t len)
  * @reg:	The region.
  *
  * Context: Any context.
- * Return: 0 if @reg has a valid or no name (one not starting with "0x"), a
- * valid or no allocator name, a non-zero page-aligned size, a page-aligned
- * start aligned to its alignment, an alignment of zero or a power of two of
- * at least %PAGE_SIZE, and does not wrap around the physical address space;
- * -EINVAL otherwise.
+ * Return: 0 if @reg has a valid or no name (not "." or "..", not starting
+ * with "0x"), a valid or no allocator name, a non-zero page-aligned size,
+ * a page-aligned start aligned to its alignment, an alignment of zero or
+ * a power of two of at least %PAGE_SIZE, and does not wrap around the
+ * physical address space; -EINVAL otherwise.
  */
 int cma_region_check(const struct cma_region *reg)
 {
@@ -177,7 +181,8 @@ int cma_region_check(const struct cma_region *reg)
 	if (reg->name &&
 	    (!cma_name_valid(reg->name,
 			     strnlen(reg->name, CMA_REGIONS_NAME_MAX + 1)) ||
-	     cma_name_is_address(reg->name, 2)))
+	     cma_name_is_address(reg->name, 2) ||
+	     cma_name_is_dots(reg->name, strlen(reg->name))))
 		return -EINVAL;
 	if (reg->alloc_name &&
 	    !cma_name_valid(reg->alloc_name,
@@ -324,6 +329,10 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 		}
 		if (cma_name_is_address(p, len)) {
 			err = "region name starts with 0x";
+			goto fail;
+		}
+		if (cma_name_is_dots(p, len)) {
+			err = "region name is . or ..";
 			goto fail;
 		}
 		for (i = 0; i < n; i++) {

@@ -18,7 +18,10 @@
 #define pr_fmt(fmt) "cma_regions: " fmt
 
 #include <kunit/visibility.h>
+#include <linux/capability.h>
 #include <linux/cma_regions.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
@@ -30,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/user_namespace.h>
 
 #include "internal.h"
 
@@ -142,15 +146,27 @@ static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute cma_name_attr = __ATTR_RO(name);
 
-static ssize_t start_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
+/*
+ * A physical address helps an attacker aim at memory: the file is root's
+ * (0400), and, as /proc/iomem does, read only with CAP_SYS_ADMIN in the
+ * initial namespace by whoever opened it, so that root in a container
+ * without it learns nothing.
+ */
+static ssize_t start_read(struct file *filp, struct kobject *kobj,
+			  struct bin_attribute *attr, char *buf, loff_t off,
+			  size_t count)
 {
-	return sysfs_emit(buf, "0x%llx\n",
-			  (unsigned long long)to_region(kobj)->start);
+	char val[24];
+	int len;
+
+	if (!file_ns_capable(filp, &init_user_ns, CAP_SYS_ADMIN))
+		return -EPERM;
+	len = scnprintf(val, sizeof(val), "0x%llx\n",
+			(unsigned long long)to_region(kobj)->start);
+	return memory_read_from_buffer(buf, count, &off, val, len);
 }
 
-/* Root only: a physical address helps an attacker place data. */
-static struct kobj_attribute cma_start_attr = __ATTR_RO_MODE(start, 0400);
+static BIN_ATTR_ADMIN_RO(start, 0);
 
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
@@ -261,12 +277,10 @@ static ssize_t user_alloc_store(struct kobject *kobj,
 		return -EINVAL;
 	}
 	ret = cma_region_set_user(reg, i & 1);
-	if (ret) {
-		pr_err("region %s: user_alloc: rejected: %s\n", rname,
-		       "device memory is never open to user space, or the region is going away");
-		return ret;
-	}
-	return count;
+	if (ret == -EINVAL)
+		pr_err("region %s: user_alloc: rejected: device memory is never open to user space\n",
+		       rname);
+	return ret ?: count;
 }
 
 static struct kobj_attribute cma_user_alloc_attr =
@@ -274,7 +288,6 @@ static struct kobj_attribute cma_user_alloc_attr =
 
 static struct attribute *cma_sysfs_region_attrs[] = {
 	&cma_name_attr.attr,
-	&cma_start_attr.attr,
 	&cma_size_attr.attr,
 	&cma_free_attr.attr,
 	&cma_users_attr.attr,
@@ -282,7 +295,17 @@ static struct attribute *cma_sysfs_region_attrs[] = {
 	&cma_user_alloc_attr.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(cma_sysfs_region);
+
+static struct bin_attribute *cma_sysfs_region_bin_attrs[] = {
+	&bin_attr_start,
+	NULL
+};
+
+static const struct attribute_group cma_sysfs_region_group = {
+	.attrs = cma_sysfs_region_attrs,
+	.bin_attrs = cma_sysfs_region_bin_attrs,
+};
+__ATTRIBUTE_GROUPS(cma_sysfs_region);
 
 static void cma_sysfs_region_release(struct kobject *kobj)
 {

@@ -786,6 +786,83 @@ static void abi_rdonly(const char *r1)
 		close(fd);
 }
 
+/* A file open only for writing can neither allocate nor map: EBADF. */
+static void abi_wronly(const char *r1)
+{
+	struct cma_regions_alloc a;
+	char detail[128];
+	int fd = open("/dev/cma", O_WRONLY | O_CLOEXEC), err;
+
+	err = fd < 0 ? errno : cma_alloc(fd, CMA_REGIONS_BY_NAME, r1, 4096,
+					 &a);
+	snprintf(detail, sizeof(detail), "%s", fd < 0 ? strerror(err) :
+		 err ? strerror(err) : "it succeeded");
+	abi_check("/dev/cma open O_WRONLY: ALLOC fails with EBADF",
+		  fd >= 0 && err == EBADF, detail);
+	if (fd >= 0)
+		close(fd);
+}
+
+static int cma_sync(int fd, unsigned int id, unsigned int flags,
+		    unsigned long long reserved)
+{
+	struct cma_regions_sync s = { .id = id, .flags = flags };
+
+	s.reserved[1] = reserved;
+	return ioctl(fd, CMA_REGIONS_IOC_SYNC, &s) ? errno : 0;
+}
+
+/*
+ * CMA_REGIONS_IOC_SYNC brackets CPU access to a chunk of the file, with
+ * dma-buf's flags; anything else is refused and changes nothing.
+ */
+static void abi_sync(int fd, const char *r1)
+{
+	static const struct {
+		const char *desc;
+		unsigned int flags;
+		unsigned long long reserved;
+		int err;
+	} cases[] = {
+		{ "START|READ", CMA_REGIONS_SYNC_START | CMA_REGIONS_SYNC_READ,
+		  0, 0 },
+		{ "END|WRITE", CMA_REGIONS_SYNC_END | CMA_REGIONS_SYNC_WRITE,
+		  0, 0 },
+		{ "END|RW", CMA_REGIONS_SYNC_END | CMA_REGIONS_SYNC_RW, 0, 0 },
+		{ "END alone (no direction)", CMA_REGIONS_SYNC_END, 0, EINVAL },
+		{ "an unknown flag", CMA_REGIONS_SYNC_READ | 8, 0, EINVAL },
+		{ "a reserved field set", CMA_REGIONS_SYNC_READ, 1, EINVAL },
+	};
+	struct cma_regions_alloc a;
+	char detail[160];
+	unsigned int i;
+	int err, held;
+
+	err = fd < 0 ? -1 : cma_alloc(fd, CMA_REGIONS_BY_NAME, r1, 8192, &a);
+	held = !err;
+	snprintf(detail, sizeof(detail), "%s", err > 0 ? strerror(err) :
+		 err ? "no file" : "ok");
+	abi_check("SYNC: a chunk to sync allocated", !err, detail);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char desc[120];
+
+		err = !held ? -1 : cma_sync(fd, a.id, cases[i].flags,
+					    cases[i].reserved);
+		snprintf(desc, sizeof(desc), "SYNC %s: %s", cases[i].desc,
+			 cases[i].err ? strerror(cases[i].err) : "done");
+		snprintf(detail, sizeof(detail), "%s",
+			 err > 0 ? strerror(err) : err ? "not run" : "done");
+		abi_check(desc, err == cases[i].err, detail);
+	}
+	err = fd < 0 ? -1 : cma_sync(fd, 0x7fff0, CMA_REGIONS_SYNC_READ, 0);
+	snprintf(detail, sizeof(detail), "%s", err > 0 ? strerror(err) :
+		 err ? "no file" : "it succeeded");
+	abi_check("SYNC of an id the file does not hold: ENOENT",
+		  err == ENOENT, detail);
+	if (held)
+		cma_free_id(fd, a.id);
+}
+
 /* The spec comes back as passed; ids are not reused; stale offsets. */
 static void abi_spec_ids(int fd, const char *r1)
 {
@@ -1027,8 +1104,10 @@ static void abi_checks(void)
 		  !strcmp(value(CONTIG "/map"), probe), value(CONTIG "/map"));
 
 	abi_rdonly(r[0]);
+	abi_wronly(r[0]);
 	fd = open("/dev/cma", O_RDWR | O_CLOEXEC);
 	abi_spec_ids(fd, r[0]);
+	abi_sync(fd, r[0]);
 	abi_heap_mmap(r[0]);
 	abi_max_chunks(r[0]);
 	abi_user_alloc(fd, r[0], r[1]);

@@ -455,14 +455,20 @@ static int map_chunk(struct chunk *c, int fd, uint8_t **p)
 	return 0;
 }
 
-/* Brackets CPU access to a dma-buf; nothing to do for a /dev/cma chunk. */
+/*
+ * Brackets CPU access to a chunk: DMA_BUF_IOCTL_SYNC for a dma-buf,
+ * CMA_REGIONS_IOC_SYNC (the same flags) for a /dev/cma chunk.
+ */
 static int sync_buf(struct chunk *c, int fd, __u64 flags)
 {
+	struct cma_regions_sync cs = { .id = c->id, .flags = flags };
 	struct dma_buf_sync s = { .flags = flags };
 
-	if (!c->heap || !ioctl(fd, DMA_BUF_IOCTL_SYNC, &s))
+	if (c->heap ? !ioctl(fd, DMA_BUF_IOCTL_SYNC, &s) :
+		      !ioctl(cma_fd, CMA_REGIONS_IOC_SYNC, &cs))
 		return 0;
-	return fail(errno, "DMA_BUF_IOCTL_SYNC (%s): %s",
+	return fail(errno, "%s (%s): %s",
+		    c->heap ? "DMA_BUF_IOCTL_SYNC" : "CMA_REGIONS_IOC_SYNC",
 		    flags & DMA_BUF_SYNC_END ? "end" : "start",
 		    strerror(errno));
 }

@@ -6,8 +6,9 @@
  * /dev/dma_heap/cma_regions:<name>, so the standard heap interface and its
  * clients allocate from the configured regions and get a dma-buf they can
  * map, pass to another process and import into drivers.  The ':' keeps the
- * names apart from upstream CMA's heaps, which are named after CMA areas
- * and so after device-tree nodes, whose names cannot hold one.
+ * names apart from upstream CMA's heap, which is named after the default
+ * CMA area ("reserved" or a device-tree node's name, which cannot hold
+ * one).
  *
  * Buffers come from cma_alloc_user(): only while the region is open to
  * user space (sysfs' user_alloc), cleared, and charged to the allocating
@@ -52,8 +53,7 @@
  * @heap:	The heap; never removed.
  * @lock:	Guards @reg.
  * @reg:	The region, or NULL while no region of this name is
- *		registered.  Held under @lock by allocations, so it cannot
- *		be unregistered and freed under them.
+ *		registered.
  * @name:	The heap's name.
  */
 struct cmar_heap {
@@ -304,13 +304,16 @@ static struct dma_buf *cmar_allocate(struct dma_heap *heap, unsigned long len,
 	struct dma_buf *dmabuf;
 	int ret;
 
-	/* Held so that the region cannot go away under the allocation. */
-	mutex_lock(&h->lock);
-	chunk = h->reg ? cma_alloc_user(NULL, NULL, h->reg->name, len, 0) :
-			 ERR_PTR(-ENODEV);
-	mutex_unlock(&h->lock);
+	/*
+	 * By the heap's name, which outlives its region, and without the
+	 * heap's lock, which region changes take: clearing a large chunk
+	 * must hold up nobody.
+	 */
+	chunk = cma_alloc_user(NULL, NULL, h->name + strlen(CMAR_HEAP_PREFIX),
+			       len, 0);
 	if (IS_ERR(chunk))
-		return ERR_CAST(chunk);
+		return ERR_PTR(PTR_ERR(chunk) == -ENOENT ? -ENODEV :
+			       PTR_ERR(chunk));
 
 	buffer = kzalloc(sizeof(*buffer), GFP_KERNEL_ACCOUNT);
 	if (!buffer) {

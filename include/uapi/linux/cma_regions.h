@@ -9,20 +9,21 @@
  * only by default) for reading and writing and allocates chunks by device
  * (the kernel's map picks the regions, as for the device's driver) or by
  * region names, from the regions open to user space (an administrator
- * closes one by writing 0 to its user_alloc file in sysfs).  Each chunk
+ * closes one by writing 0 to its user_alloc file in sysfs).  Allocating
+ * and freeing need a file open for reading and writing.  Each chunk
  * gets an id, unique within the open file and not reused soon, and an
  * mmap offset: mmap(2) of that offset, MAP_SHARED, maps the chunk, never
  * more.  One open file holds at most max_chunks chunks (a parameter of
  * the cma_dev module, 1024 by default).
  *
  * Chunks are cleared, and the zeros written back from the CPU caches,
- * before user space sees them.  The mapping is write-combined (not
- * cached): what the program writes reaches memory in order, for a device
- * to read, and what a device wrote is read from memory; no cache
- * maintenance call is needed, or offered.  Every chunk still held goes
- * back to its region when the file is closed, also when the process is
- * killed.  A mapping keeps its chunk's memory until it is unmapped, even
- * after the chunk is freed.
+ * before user space sees them.  The mapping is cached: a program sharing
+ * a chunk with a device that does not snoop the CPU caches brackets its
+ * own accesses with %CMA_REGIONS_IOC_SYNC, as with dma-buf's
+ * DMA_BUF_IOCTL_SYNC (on cache-coherent machines it costs nothing).
+ * Every chunk still held goes back to its region when the file is
+ * closed, also when the process is killed.  A mapping keeps its chunk's
+ * memory until it is unmapped, even after the chunk is freed.
  *
  * Every structure has the same layout for 32- and 64-bit programs.
  * Reserved fields and flags this header does not define must be zero,
@@ -110,20 +111,44 @@ struct cma_regions_info {
 	char spec[CMA_REGIONS_SPEC_MAX];
 };
 
+/**
+ * struct cma_regions_sync - argument of %CMA_REGIONS_IOC_SYNC
+ * @id:		A chunk id this open file got from %CMA_REGIONS_IOC_ALLOC.
+ * @flags:	%CMA_REGIONS_SYNC_READ, %CMA_REGIONS_SYNC_WRITE or both
+ *		(what the CPU does to the chunk), or'ed with
+ *		%CMA_REGIONS_SYNC_START before the CPU accesses the chunk or
+ *		%CMA_REGIONS_SYNC_END after, before devices do.
+ * @reserved:	Must be zero.
+ */
+struct cma_regions_sync {
+	__u32 id;
+	__u32 flags;
+	__u64 reserved[2];
+};
+
+#define CMA_REGIONS_SYNC_READ	(1U << 0)
+#define CMA_REGIONS_SYNC_WRITE	(1U << 1)
+#define CMA_REGIONS_SYNC_RW	(CMA_REGIONS_SYNC_READ | CMA_REGIONS_SYNC_WRITE)
+#define CMA_REGIONS_SYNC_START	(0U << 2)
+#define CMA_REGIONS_SYNC_END	(1U << 2)
+#define CMA_REGIONS_SYNC_VALID	(CMA_REGIONS_SYNC_RW | CMA_REGIONS_SYNC_END)
+
 #define CMA_REGIONS_IOC_MAGIC	0xB9
 
 /*
- * Errors of all three: EINVAL for a malformed argument (reserved fields or
+ * Errors of all: EINVAL for a malformed argument (reserved fields or
  * unknown flags set, a spec without its NUL or not well formed, a zero or
- * overflowing size, an alignment that is not a power of two); ENOENT when
- * no map rule matches the spec or none of its regions is registered, or
- * for an id the file does not hold; EFAULT for a bad pointer.
+ * overflowing size, an alignment that is not a power of two, a SYNC with
+ * neither READ nor WRITE); ENOENT when no map rule matches the spec or
+ * none of its regions is registered, or for an id the file does not hold;
+ * EFAULT for a bad pointer.
  *
- * ALLOC and FREE also: EBADF on a file not open for writing.  ALLOC also:
- * EPERM when the spec's regions are registered but none is open to user
- * space; ENOMEM when those open have no room, or the kernel is short of
- * memory; ENOSPC when the file already holds max_chunks chunks; EINTR when
- * a fatal signal arrived while the chunk was being cleared.
+ * ALLOC and FREE also: EBADF on a file not open for both reading and
+ * writing.  ALLOC also: EPERM when the spec's regions are registered but
+ * none is open to user space; ENOMEM when those open have no room, or the
+ * kernel is short of memory; ENOSPC when the file already holds
+ * max_chunks chunks; EINTR when a fatal signal arrived while the chunk
+ * was being cleared.
  *
  * mmap(2): EINVAL for a private mapping, an offset that is no chunk's, or
  * a length beyond the chunk.
@@ -134,5 +159,7 @@ struct cma_regions_info {
 				     struct cma_regions_free)
 #define CMA_REGIONS_IOC_INFO	_IOWR(CMA_REGIONS_IOC_MAGIC, 0x02, \
 				      struct cma_regions_info)
+#define CMA_REGIONS_IOC_SYNC	_IOW(CMA_REGIONS_IOC_MAGIC, 0x03, \
+				     struct cma_regions_sync)
 
 #endif /* _UAPI_LINUX_CMA_REGIONS_H */

@@ -583,18 +583,23 @@ static void cma_regions_test_alloc_for_name(struct kunit *test)
 			-ENOENT);
 }
 
-/* What cma_cache_clean() was asked to write back, in turn. */
+/* What cma_cache_sync() was last asked to do, and how often. */
 static struct {
 	unsigned int calls;
 	phys_addr_t start;
 	size_t size;
+	bool for_device;
+	enum dma_data_direction dir;
 } kt_cleaned;
 
-static void kt_cache_clean(phys_addr_t start, size_t size)
+static void kt_cache_sync(phys_addr_t start, size_t size, bool for_device,
+			  enum dma_data_direction dir)
 {
 	kt_cleaned.calls++;
 	kt_cleaned.start = start;
 	kt_cleaned.size = size;
+	kt_cleaned.for_device = for_device;
+	kt_cleaned.dir = dir;
 }
 
 static void kt_free_pages(void *pages)
@@ -644,7 +649,7 @@ static void cma_regions_test_alloc_user(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, cma_region_user(ram));
 	KUNIT_EXPECT_EQ(test, cma_region_set_user(NULL, false), -EINVAL);
 
-	kunit_activate_static_stub(test, cma_cache_clean, kt_cache_clean);
+	kunit_activate_static_stub(test, cma_cache_sync, kt_cache_sync);
 	memset(&kt_cleaned, 0, sizeof(kt_cleaned));
 	c = cma_alloc_user(NULL, NULL, "kt-udev,kt-uram", SZ_8K, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "%pe", c);
@@ -653,11 +658,23 @@ static void cma_regions_test_alloc_user(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_cleaned.calls, 1);
 	KUNIT_EXPECT_EQ(test, kt_cleaned.start, c->start);
 	KUNIT_EXPECT_EQ(test, kt_cleaned.size, c->size);
+	KUNIT_EXPECT_TRUE(test, kt_cleaned.for_device);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.dir, DMA_TO_DEVICE);
 	kunit_info(test, "cleaned +%#llx, %zu bytes: the chunk, %s\n",
 		   (unsigned long long)(kt_cleaned.start - ram->start),
 		   kt_cleaned.size,
 		   IS_ENABLED(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) ?
 		   "by arch_sync_dma_for_device()" : "a no-op here (coherent)");
+	/* The explicit sync of /dev/cma: the chunk, in the direction asked. */
+	KUNIT_EXPECT_EQ(test, cma_chunk_sync(c, false, DMA_FROM_DEVICE), 0);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.calls, 2);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.start, c->start);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.size, c->size);
+	KUNIT_EXPECT_FALSE(test, kt_cleaned.for_device);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.dir, DMA_FROM_DEVICE);
+	KUNIT_EXPECT_EQ(test, cma_chunk_sync(c, true, DMA_NONE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kt_cleaned.calls, 2);
+	kt_cleaned.calls = 1;
 	/* The kernel's own allocations are not cleared. */
 	full = cma_alloc_from("kt-uram", SZ_8K, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(full));

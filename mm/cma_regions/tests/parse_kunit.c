@@ -329,6 +329,8 @@ static void cma_regions_test_regions_valid(struct kunit *test)
 static const char * const cma_invalid_regions[] = {
 	"0x10=4M",
 	"a=4M;0Xa=4M",
+	".=4M",
+	"a=4M;..=4M",
 	";",
 	"a",
 	"a=",

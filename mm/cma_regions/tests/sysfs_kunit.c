@@ -11,8 +11,11 @@
 
 #include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/capability.h>
 #include <linux/cma_regions.h>
+#include <linux/cred.h>
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
@@ -156,6 +159,33 @@ static const char *ks_read(struct kunit *test, struct kobject *dir,
 	return page;
 }
 
+/*
+ * Reads the root-only start file as sysfs does, as a file opened with
+ * @cred; returns what it holds, or an error pointer.
+ */
+static const char *ks_read_start(struct kunit *test, struct kobject *dir,
+				 const struct cred *cred)
+{
+	struct kernfs_node *kn = kernfs_find_and_get(dir->sd, "start");
+	char *page = kunit_kzalloc(test, PAGE_SIZE + 1, GFP_KERNEL);
+	struct file *filp = kunit_kzalloc(test, sizeof(*filp), GFP_KERNEL);
+	struct bin_attribute *attr;
+	ssize_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, kn);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_NOT_NULL(test, filp);
+	KUNIT_EXPECT_EQ(test, kn->mode & 0777, 0400);
+	attr = kn->priv;
+	kernfs_put(kn);
+	filp->f_cred = cred;
+	len = attr->read(filp, dir, attr, page, 0, PAGE_SIZE);
+	if (len < 0)
+		return ERR_PTR(len);
+	page[len] = '\0';
+	return page;
+}
+
 /* Writes @count bytes of @val as sysfs does: copied, NUL after the end. */
 static ssize_t ks_write(struct kunit *test, struct kobject *dir,
 			const char *file, const char *val, size_t count)
@@ -198,15 +228,21 @@ static void cma_sysfs_test_region_files(struct kunit *test)
 	struct kobject *dir = ks_dir(test, reg), *pdir = ks_dir(test, priv);
 	struct kernfs_node *kn;
 	struct cma_chunk *chunk;
+	struct cred *cred;
 	unsigned int id;
 
 	/* Named by the region's name: no address in a directory's name. */
 	KUNIT_EXPECT_STREQ(test, kobject_name(dir), "kt-sysfs");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "name", 0444),
 			   "kt-sysfs\n");
-	/* The start is root's only. */
-	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "start", 0400),
+	/* The start is root's only, and only with CAP_SYS_ADMIN. */
+	KUNIT_EXPECT_STREQ(test, ks_read_start(test, dir, current_cred()),
 			   "0xd1000000\n");
+	cred = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	cap_lower(cred->cap_effective, CAP_SYS_ADMIN);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(ks_read_start(test, dir, cred)), -EPERM);
+	put_cred(cred);
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "size", 0444),
 			   "2097152\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "free", 0444),
@@ -238,9 +274,14 @@ static void cma_sysfs_test_region_files(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "free", 0444),
 			   "2097152\n");
 
-	/* A private region: private:<number> (no region name has a colon), an empty name. */
-	KUNIT_EXPECT_EQ_MSG(test, sscanf(kobject_name(pdir), "private:%u", &id),
-			    1, "directory %s", kobject_name(pdir));
+	/*
+	 * A private region: private:<number> (no region name holds a
+	 * colon), an empty name.
+	 */
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      str_has_prefix(kobject_name(pdir), "private:") &&
+			      !kstrtouint(kobject_name(pdir) + 8, 10, &id),
+			      "directory %s", kobject_name(pdir));
 	KUNIT_EXPECT_STREQ(test, ks_read(test, pdir, "name", 0444), "\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, pdir, "size", 0444),
 			   "1048576\n");
