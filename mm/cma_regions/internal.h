@@ -42,7 +42,7 @@ size_t cma_allocators_print(char *buf, size_t size);
 int cma_region_set_allocator(struct cma_region *reg, const char *name);
 int cma_region_set_user(struct cma_region *reg, bool user);
 bool cma_region_user(struct cma_region *reg);
-#if defined(CONFIG_KUNIT) || defined(CONFIG_KUNIT_MODULE)
+#if IS_ENABLED(CONFIG_KUNIT)
 /* Static without KUnit (VISIBLE_IF_KUNIT): declared for the tests. */
 void cma_cache_sync(phys_addr_t start, size_t size, bool for_device,
 		    enum dma_data_direction dir);

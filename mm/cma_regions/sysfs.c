@@ -152,14 +152,14 @@ static struct kobj_attribute cma_name_attr = __ATTR_RO(name);
  * initial namespace by whoever opened it, so that root in a container
  * without it learns nothing.
  */
-static ssize_t start_read(struct file *filp, struct kobject *kobj,
+static ssize_t start_read(struct file *file, struct kobject *kobj,
 			  struct bin_attribute *attr, char *buf, loff_t off,
 			  size_t count)
 {
 	char val[24];
 	int len;
 
-	if (!file_ns_capable(filp, &init_user_ns, CAP_SYS_ADMIN))
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN))
 		return -EPERM;
 	len = scnprintf(val, sizeof(val), "0x%llx\n",
 			(unsigned long long)to_region(kobj)->start);

@@ -168,18 +168,18 @@ static const char *ks_read_start(struct kunit *test, struct kobject *dir,
 {
 	struct kernfs_node *kn = kernfs_find_and_get(dir->sd, "start");
 	char *page = kunit_kzalloc(test, PAGE_SIZE + 1, GFP_KERNEL);
-	struct file *filp = kunit_kzalloc(test, sizeof(*filp), GFP_KERNEL);
+	struct file *file = kunit_kzalloc(test, sizeof(*file), GFP_KERNEL);
 	struct bin_attribute *attr;
 	ssize_t len;
 
 	KUNIT_ASSERT_NOT_NULL(test, kn);
 	KUNIT_ASSERT_NOT_NULL(test, page);
-	KUNIT_ASSERT_NOT_NULL(test, filp);
+	KUNIT_ASSERT_NOT_NULL(test, file);
 	KUNIT_EXPECT_EQ(test, kn->mode & 0777, 0400);
 	attr = kn->priv;
 	kernfs_put(kn);
-	filp->f_cred = cred;
-	len = attr->read(filp, dir, attr, page, 0, PAGE_SIZE);
+	file->f_cred = cred;
+	len = attr->read(file, dir, attr, page, 0, PAGE_SIZE);
 	if (len < 0)
 		return ERR_PTR(len);
 	page[len] = '\0';

@@ -9,4 +9,6 @@ typedef uint64_t u64;
 typedef uint32_t u32;
 typedef uint8_t u8;
 typedef uint64_t phys_addr_t;
+/* No kernel configuration here: every option is off. */
+#define IS_ENABLED(option) 0
 #endif
