@@ -419,6 +419,13 @@ kunit_stage() {
 		fail "KUnit on $arch: every suite ran the cases kunit/expected-counts.tsv pins, skips only those it names" \
 			"$counts"
 	fi
+	# The cache rule for memory handed to user space: exactly the chunk
+	# cleaned, by the architecture's hook on arm, a no-op on x86.
+	local how="a no-op here (coherent)"
+	[ "$arch" = arm ] && how="by arch_sync_dma_for_device()"
+	check "KUnit on $arch: a chunk for user space is cleaned whole, $how" \
+		grep -qE "cleaned \+0x[0-9a-f]+, [0-9]+ bytes: the chunk, ${how//[()]/.}" \
+		"$BUILD/kunit-$arch/test.log"
 	stage_done
 }
 

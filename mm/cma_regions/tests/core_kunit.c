@@ -660,7 +660,7 @@ static void cma_regions_test_alloc_user(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kt_cleaned.size, c->size);
 	KUNIT_EXPECT_TRUE(test, kt_cleaned.for_device);
 	KUNIT_EXPECT_EQ(test, kt_cleaned.dir, DMA_TO_DEVICE);
-	kunit_info(test, "cleaned +%#llx, %zu bytes: the chunk, %s\n",
+	kunit_info(test, "cleaned +0x%llx, %zu bytes: the chunk, %s\n",
 		   (unsigned long long)(kt_cleaned.start - ram->start),
 		   kt_cleaned.size,
 		   IS_ENABLED(CONFIG_ARCH_HAS_SYNC_DMA_FOR_DEVICE) ?
