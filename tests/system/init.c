@@ -26,6 +26,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/cma_regions.h>
@@ -155,10 +156,18 @@ static int put(const char *path, const char *val, size_t len)
 
 static int checks_failed;
 
+/*
+ * The kernel writes its messages to the serial console directly, while
+ * ours drain through the tty: a message of the next check (a refused
+ * write logs one) would land inside this line.  So the line is out on the
+ * wire before the next check starts.
+ */
 static void check(const char *desc, int ok, const char *detail)
 {
 	printf("SYS: check %s: %s%s%s\n", desc, ok ? "ok" : "FAIL",
 	       ok ? "" : " ", ok ? "" : detail);
+	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
 	checks_failed += !ok;
 }
 

@@ -39,6 +39,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -1565,6 +1566,13 @@ static int run_stream(FILE *f, const char *name)
 			break;
 		bad |= ret != 0;
 		fflush(stdout);
+		fflush(stderr);
+		/*
+		 * On a console, the command's output is out before the next
+		 * command can make the kernel log a line inside it.
+		 */
+		if (!interactive)
+			tcdrain(STDOUT_FILENO);
 	}
 	return bad;
 }

@@ -27,7 +27,8 @@
  *
  * Every structure has the same layout for 32- and 64-bit programs.
  * Reserved fields and flags this header does not define must be zero,
- * or the call fails with EINVAL.
+ * or the call fails with EINVAL; so must INFO's output fields (ALLOC
+ * ignores what its output fields hold).
  *
  * Copyright (C) 2026 The CMA regions developers
  */
