@@ -72,8 +72,16 @@ echo "base: Debian linux-source-6.12, Linux $(kernel_version)"
 stage_done
 
 stage "series: generation, application, identity"
-check "patches/ regenerated from the overlay is byte-identical (gen-patches --check)" \
-	python3 "$ROOT/scripts/gen-patches.py" --check
+# On another sublevel of Debian's 6.12 than the patches were made on, only
+# blob ids and hunk positions may differ; gen-patches says so, and so do we.
+if out=$(python3 "$ROOT/scripts/gen-patches.py" --check 2>&1); then
+	pass "patches/ regenerated from the overlay match, byte for byte on the base they were made on (gen-patches --check)"
+	echo "$out" | grep -F 'another sublevel' | sed 's/^/        /'
+else
+	fail "patches/ regenerated from the overlay match, byte for byte on the base they were made on (gen-patches --check)" \
+		"$out"
+fi
+
 check "quilt push -a --fuzz=0 applies the series" prepare_work
 
 overlay_identical() {
