@@ -275,6 +275,23 @@ static long cma_dev_free(struct cma_dev_file *f, void __user *uarg)
 	return 0;
 }
 
+/*
+ * The chunk of id @id, with a reference the caller drops, or NULL.  A
+ * reserved id (an ALLOC under way) holds none.
+ */
+static struct cma_chunk *cma_dev_chunk_get(struct cma_dev_file *f,
+					   unsigned long id)
+{
+	struct cma_chunk *chunk;
+
+	xa_lock(&f->chunks);
+	chunk = xa_load(&f->chunks, id);
+	if (chunk)
+		cma_chunk_get(chunk);
+	xa_unlock(&f->chunks);
+	return chunk;
+}
+
 static long cma_dev_sync(struct cma_dev_file *f, void __user *uarg)
 {
 	struct cma_regions_sync arg;
@@ -300,11 +317,7 @@ static long cma_dev_sync(struct cma_dev_file *f, void __user *uarg)
 		break;
 	}
 
-	xa_lock(&f->chunks);
-	chunk = xa_load(&f->chunks, arg.id);
-	if (chunk)
-		cma_chunk_get(chunk);
-	xa_unlock(&f->chunks);
+	chunk = cma_dev_chunk_get(f, arg.id);
 	if (!chunk)
 		return -ENOENT;
 	/* START: the CPU is about to access it; END: devices are. */
@@ -395,16 +408,11 @@ static const struct vm_operations_struct cma_dev_vm_ops = {
 static int cma_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct cma_dev_file *f = file->private_data;
-	struct cma_chunk *chunk = NULL;
+	struct cma_chunk *chunk;
 	int ret;
 
-	if (vma->vm_pgoff && vma->vm_pgoff <= CMA_DEV_ID_MAX) {
-		xa_lock(&f->chunks);
-		chunk = xa_load(&f->chunks, vma->vm_pgoff);
-		if (chunk)
-			cma_chunk_get(chunk);
-		xa_unlock(&f->chunks);
-	}
+	/* The offset is the chunk's id, in pages. */
+	chunk = cma_dev_chunk_get(f, vma->vm_pgoff);
 	if (!chunk)
 		return -EINVAL;
 
