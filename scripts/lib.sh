@@ -161,7 +161,7 @@ print(re.search(r"kconfig=\x27\x27\x27(.*?)\x27\x27\x27", s, re.S).group(1).stri
 }
 
 KUNIT_CONFIGS_um="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/um.kunitconfig"
-KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-x86_64.kunitconfig $ROOT/kunit/debug.kunitconfig"
+KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-x86_64.kunitconfig $ROOT/kunit/debug.kunitconfig $ROOT/kunit/lean-x86_64.kunitconfig"
 # scripts/bench.sh on x86_64: no debugging options, upstream CMA on.
 BENCH_CONFIGS="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig"
 KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-arm.kunitconfig"
@@ -313,7 +313,8 @@ product_build() {
 product_start() {
 	local arch
 	for arch in x86_64 arm; do
-		rm -f "$LOGS/product-$arch".{config,build}{,.rc}
+		rm -f "$LOGS/product-$arch".{config,build}{,.rc} \
+			"$LOGS/product-$arch.done"
 	done
 	product_tree || return 1
 	(
@@ -325,6 +326,8 @@ product_start() {
 			product_build "$arch" "$LOGS/product-$arch.log" \
 				>"$LOGS/product-$arch.build" 2>&1
 			echo $? >"$LOGS/product-$arch.build.rc"
+			# When it finished, for the stage times.
+			elapsed "$T0" >"$LOGS/product-$arch.done"
 		done
 	) </dev/null &
 	PRODUCT_PID=$!

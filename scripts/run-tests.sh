@@ -512,7 +512,7 @@ product_stage() {
 	t0=$(date +%s)
 	[ -n "${PRODUCT_PID:-}" ] || product_start
 	wait "$PRODUCT_PID" 2>/dev/null
-	echo "  (waited $(elapsed "$t0") for the background product builds)"
+	echo "  (waited $(elapsed "$t0") for the background product builds; $arch's finished at $(cat "$LOGS/product-$arch.done" 2>/dev/null || echo '?') of the run)"
 	check "every symbol scripts/kconfig-combos.py toggles on $arch is defined in Kconfig" \
 		combo_symbols_exist "$arch"
 	if check "$arch product configuration: every line of kunit/product.config and product-$arch.config holds" \
@@ -529,7 +529,7 @@ product_stage() {
 			product_combo "$arch" "$n" "${lines[@]}" </dev/null
 	done < <(python3 "$ROOT/scripts/kconfig-combos.py" "$arch" \
 		--seed "$KCONFIG_SEED" 2>&1)
-	[ "$n" -ge 8 ] || fail "$arch: $n Kconfig combinations, not 8"
+	[ "$n" -ge 6 ] || fail "$arch: $n Kconfig combinations, not 6"
 	stage_done
 }
 
