@@ -14,14 +14,15 @@ series' but the KUnit tests and the benchmark, which need KUnit and are
 built in the KUnit kernels) both on and off (a tristate: n, m and y) with
 the framework on.  Every symbol is named in every combination.  Each
 combination is an incremental build, so a few that cover many pairs are
-worth more than many drawn blindly.
+worth more than many drawn blindly.  Ties go to the candidate drawn first;
+a set that misses a value is drawn again, up to 1000 times.
 """
 
 import argparse
 import random
 import sys
 
-# (symbol, values); all but the first depend on CMA_REGIONS.
+# (symbol, values); each depends on CMA_REGIONS.
 COMMON = [
     ("CMA_REGIONS_BEST_FIT", "ny"),
     ("CMA_REGIONS_PARAMS", "ny"),

@@ -181,25 +181,39 @@ kunit_cc() {
 	esac
 }
 
+# The tree the KUnit kernels (which the QEMU scenarios boot too) build
+# from: $WORK, or in the test command a copy of it with the whole series
+# (kunit_start), so that they build in the background while the per-patch
+# builds push and pop patches in $WORK.
+KTREE=$WORK
+
+# kunit_args ARCH: kunit.py's options for ARCH's kernel, one per line.
+kunit_args() {
+	local arch=$1 cfgs c
+	eval "cfgs=\$KUNIT_CONFIGS_$arch"
+	for c in $cfgs; do
+		echo "--kunitconfig=$c"
+	done
+	[ "$arch" = arm ] && echo "--cross_compile=$ARM_CROSS"
+	# Two vCPUs, so the stress suite's kthreads really run in parallel
+	# (it skips on one: kunit/expected-counts.tsv allows that nowhere).
+	echo "--qemu_args=-smp 2"
+	echo "--arch=$arch"
+	echo "--build_dir=$BUILD/kunit-$arch"
+	echo "--make_options"
+	kunit_cc "$arch"
+}
+
 # kunit_run ARCH: builds (incrementally) and runs the suites; leaves
 # kunit.py's output in $LOGS/kunit-ARCH.log, the console in
 # build/kunit-ARCH/test.log, and the counts of test cases (parameters
 # count one each) in KUNIT_PASSED and KUNIT_FAILED.
 kunit_run() {
-	local arch=$1 cfgs args=() c rc
-	eval "cfgs=\$KUNIT_CONFIGS_$arch"
-	for c in $cfgs; do
-		args+=(--kunitconfig="$c")
-	done
-	[ "$arch" = arm ] && args+=(--cross_compile="$ARM_CROSS")
-	# Two vCPUs, so the stress suite's kthreads really run in parallel
-	# (it skips on one: kunit/expected-counts.tsv allows that nowhere).
-	args+=(--qemu_args="-smp 2")
-	(cd "$WORK" && python3 tools/testing/kunit/kunit.py run \
-		--arch="$arch" --build_dir="$BUILD/kunit-$arch" \
+	local arch=$1 args=() rc
+	mapfile -t args < <(kunit_args "$arch")
+	(cd "$KTREE" && python3 tools/testing/kunit/kunit.py run \
 		--jobs="$JOBS" --timeout=900 \
-		--make_options "$(kunit_cc "$arch")" "${args[@]}" \
-		</dev/null >"$LOGS/kunit-$arch.log" 2>&1)
+		"${args[@]}" </dev/null >"$LOGS/kunit-$arch.log" 2>&1)
 	rc=$?
 	read -r KUNIT_PASSED KUNIT_FAILED < <(python3 -c 'import re, sys
 m = None
@@ -217,18 +231,56 @@ print(counts.get("passed", 0), bad)' "$LOGS/kunit-$arch.log")
 	return $rc
 }
 
-# Product kernels: what users build (kunit/product*.config), KUnit off.
-# They build from a copy of the patched tree, so that they can build in the
-# background while the per-patch builds push and pop patches in $WORK.
-PWORK=$BUILD/work-product
-
-product_tree() {
-	mkdir -p "$PWORK" &&
-		rsync -a --delete --exclude=/.pc "$WORK/" "$PWORK/"
+# kunit_start: copies $WORK, with the whole series, to $BUILD/work-kunit
+# and builds the KUnit kernels of x86_64 and arm from it in the background,
+# at the lowest priority: they take what the single-threaded stages
+# (checkpatch, the documentation, the fuzzer) and the per-patch builds'
+# links leave idle.  kunit_wait ARCH waits for ARCH's; KTREE names the
+# copy from then on.
+KWORK=$BUILD/work-kunit
+kunit_start() {
+	local arch
+	for arch in x86_64 arm; do
+		rm -f "$LOGS/kunit-build-$arch".{log,rc,done}
+	done
+	mkdir -p "$KWORK" &&
+		rsync -a --delete --exclude=/.pc "$WORK/" "$KWORK/" || return 1
+	KTREE=$KWORK
+	(
+		renice -n 19 -p "$BASHPID" >/dev/null
+		for arch in x86_64 arm; do
+			local args=()
+			mapfile -t args < <(kunit_args "$arch")
+			(cd "$KTREE" && python3 tools/testing/kunit/kunit.py build \
+				--jobs="$JOBS" "${args[@]}") </dev/null \
+				>"$LOGS/kunit-build-$arch.log" 2>&1
+			echo $? >"$LOGS/kunit-build-$arch.rc"
+			# When it finished, for the stage times.
+			elapsed "$T0" >"$LOGS/kunit-build-$arch.done"
+		done
+	) </dev/null &
 }
 
+# kunit_wait ARCH: waits for the background build of ARCH's KUnit kernel,
+# if one was started, and says how long that took.  kunit_run builds what
+# is left, so a failed background build shows in its log.
+kunit_wait() {
+	local t0
+	t0=$(date +%s)
+	[ "$KTREE" = "$KWORK" ] || return 0
+	while [ ! -f "$LOGS/kunit-build-$1.rc" ]; do
+		sleep 2
+	done
+	echo "  (waited $(elapsed "$t0") for the background build of the $1 KUnit kernel, finished at $(cat "$LOGS/kunit-build-$1.done") of the run)"
+}
+
+# The per-patch builds and the product kernels: what users build
+# (kunit/product*.config, tinyconfig-based), in $BUILD/tiny-ARCH from
+# $WORK, always with W=1.  The per-patch builds add KUnit and the tests to
+# it; the product kernel is the same configuration with KUnit off, so after
+# them it is an incremental build, and so are the Kconfig combinations.
 product_dir() {
-	echo "$BUILD/product-$1"
+	echo "$BUILD/tiny-$1"
 }
 
 product_image() {
@@ -242,8 +294,25 @@ product_make() {
 	local arch=$1 cross=()
 	shift
 	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
-	make -C "$PWORK" O="$(product_dir "$arch")" ARCH="$arch" \
-		"${cross[@]}" "$(kunit_cc "$arch")" "$@"
+	make -C "$WORK" O="$(product_dir "$arch")" ARCH="$arch" \
+		"${cross[@]}" "$(kunit_cc "$arch")" W=1 "$@"
+}
+
+# tiny_config ARCH [LINE...]: tinyconfig, the product fragments, then
+# LINEs (Kconfig lines that override them), resolved by olddefconfig.
+tiny_config() {
+	local arch=$1 dir
+	shift
+	dir=$(product_dir "$arch")
+	mkdir -p "$dir"
+	if [ ! -f "$dir/.config.tiny" ]; then
+		product_make "$arch" tinyconfig >/dev/null || return 1
+		cp "$dir/.config" "$dir/.config.tiny"
+	fi
+	{ cat "$dir/.config.tiny" "$ROOT/kunit/product.config" \
+		"$ROOT/kunit/product-$arch.config"; printf '%s\n' "$@"; } \
+		>"$dir/.config"
+	product_make "$arch" olddefconfig >/dev/null 2>&1
 }
 
 # product_config ARCH [LINE...]: tinyconfig, the product fragments, then
@@ -254,15 +323,9 @@ product_config() {
 	local arch=$1 dir want line sym got bad=0
 	shift
 	dir=$(product_dir "$arch")
-	mkdir -p "$dir"
-	if [ ! -f "$dir/.config.tiny" ]; then
-		product_make "$arch" tinyconfig >/dev/null || return 1
-		cp "$dir/.config" "$dir/.config.tiny"
-	fi
+	tiny_config "$arch" "$@" || return 1
 	want=$(cat "$ROOT/kunit/product.config" \
 		"$ROOT/kunit/product-$arch.config"; printf '%s\n' "$@")
-	{ cat "$dir/.config.tiny"; echo "$want"; } >"$dir/.config"
-	product_make "$arch" olddefconfig >/dev/null 2>&1 || return 1
 	# The last word on each symbol is the one that counts.
 	while read -r line; do
 		case $line in
@@ -295,7 +358,7 @@ product_build() {
 	for f in $(echo "$added" | grep '\.c$'); do
 		rm -f "$(product_dir "$arch")/${f%.c}.o"
 	done
-	product_make "$arch" W=1 --jobs="$JOBS" "$@" >"$log" 2>&1 ||
+	product_make "$arch" --jobs="$JOBS" "$@" >"$log" 2>&1 ||
 		{ grep -E 'error|Error' "$log" | head -n 20; echo "log: $log"; return 1; }
 	# The compiler names our sources, objtool our objects; any section
 	# mismatch (an __init function or __initdata used after boot) counts.
@@ -305,36 +368,3 @@ product_build() {
 	[ -z "$warn" ] || { echo "W=1 warnings in our files:"; echo "$warn"; return 1; }
 }
 
-# product_start: copies the patched tree and configures and builds both
-# product kernels from it in the background, at the lowest priority: they
-# take the core that single-threaded stages (checkpatch, the fuzzer, the
-# documentation, links, QEMU) leave idle, and little else.  product_stage
-# waits for them; the results are in $LOGS/product-ARCH.{config,build}.
-product_start() {
-	local arch
-	for arch in x86_64 arm; do
-		rm -f "$LOGS/product-$arch".{config,build}{,.rc} \
-			"$LOGS/product-$arch.done"
-	done
-	product_tree || return 1
-	(
-		renice -n 19 -p "$BASHPID" >/dev/null
-		for arch in x86_64 arm; do
-			product_config "$arch" >"$LOGS/product-$arch.config" 2>&1
-			echo $? >"$LOGS/product-$arch.config.rc"
-			[ "$(cat "$LOGS/product-$arch.config.rc")" = 0 ] || continue
-			product_build "$arch" "$LOGS/product-$arch.log" \
-				>"$LOGS/product-$arch.build" 2>&1
-			echo $? >"$LOGS/product-$arch.build.rc"
-			# When it finished, for the stage times.
-			elapsed "$T0" >"$LOGS/product-$arch.done"
-		done
-	) </dev/null &
-	PRODUCT_PID=$!
-}
-
-# product_result ARCH config|build: the background step's outcome.
-product_result() {
-	cat "$LOGS/product-$1.$2" 2>/dev/null
-	[ "$(cat "$LOGS/product-$1.$2.rc" 2>/dev/null)" = 0 ]
-}

@@ -92,8 +92,8 @@ overlay_identical() {
 	return $bad
 }
 check "the quilt-applied tree equals the overlay on every overlay path" overlay_identical
-# The product kernels build in the background from here on.
-[ -f "$WORK/.cma-series" ] && product_start
+# The KUnit kernels build in the background from here on.
+[ -f "$WORK/.cma-series" ] && kunit_start
 stage_done
 
 # What reviewers receive is what we test: git send-email into an mbox,
@@ -201,9 +201,11 @@ check "Documentation/ABI/testing/sysfs-kernel-mm-contiguous validates and descri
 	abi_valid
 stage_done
 
-# bisect_arch ARCH N PATCH on|off: builds ARCH's KUnit configuration (the
-# framework on, or off) after patch N, incrementally in the KUnit build
-# directory.  vmlinux is enough: it compiles and links everything.
+# bisect_arch ARCH N PATCH on|off: builds ARCH's product configuration
+# (tinyconfig-based, W=1) with KUnit and the tests added (the framework on),
+# or with the framework off, after patch N, incrementally in
+# $BUILD/tiny-ARCH.  The KUnit kernels, with their debugging options, are
+# built once, for the whole series, by kunit_start and the KUnit stages.
 # off_targets PATCH ARCH: what an off build of ARCH makes after PATCH:
 # the objects of the C files it touches outside the framework, the tools
 # and the other architecture, and the directories of the Makefiles and
@@ -222,18 +224,25 @@ off_targets() {
 		done | sort -u
 }
 
+bisect_lines() {
+	if [ "$2" = off ]; then
+		echo '# CONFIG_CMA_REGIONS is not set'
+		return
+	fi
+	echo CONFIG_KUNIT=y
+	echo CONFIG_CMA_REGIONS_KUNIT_TEST=y
+	# The benchmark (64-bit) and the compat ioctls of /dev/cma.
+	[ "$1" = x86_64 ] && printf '%s\n' CONFIG_CMA_REGIONS_BENCH=y \
+		CONFIG_IA32_EMULATION=y
+}
+
 bisect_arch() {
-	local arch=$1 n=$2 p=$3 cfg=$4 dir=$BUILD/kunit-$1 frag cfgs log
-	local cross=()
-	eval "cfgs=\$KUNIT_CONFIGS_$arch"
-	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
-	frag=$(cat $cfgs; qemu_kconfig "$arch")
-	[ "$cfg" = off ] && frag=$(echo "$frag" | grep -v '^CONFIG_CMA_REGIONS'
-				   echo '# CONFIG_CMA_REGIONS is not set')
+	local arch=$1 n=$2 p=$3 cfg=$4 dir log lines=()
+	dir=$(product_dir "$arch")
 	log=$LOGS/bisect-$arch-$n-$cfg.log
 	mkdir -p "$dir"
 	[ -f "$dir/.config" ] && cp "$dir/.config" "$dir/.config.before"
-	echo "$frag" >"$dir/.config"
+	mapfile -t lines < <(bisect_lines "$arch" "$cfg")
 	# Off, only the hooks the patch touches must compile away: build their
 	# objects (and the directories of touched Makefiles and Kconfigs), not
 	# vmlinux.  On, the whole kernel is built: linked the first time in a
@@ -254,11 +263,12 @@ bisect_arch() {
 		mapfile -t objs < <(off_targets "$p" "$arch" | grep -v '/$')
 		mapfile -t dirs < <(off_targets "$p" "$arch" | grep '/$')
 	elif [ -n "$linked" ]; then
-		objs=(vmlinux.o)
+		# vmlinux_o, not vmlinux.o: a goal ending in .o makes Kbuild
+		# build that single object only, and vmlinux.o is none.
+		objs=(vmlinux_o)
 	fi
 	[ ${#objs[@]} -gt 0 ] || [ ${#dirs[@]} -gt 0 ] || objs=(vmlinux)
-	run_logged "$log" make -C "$WORK" O="$dir" ARCH="$arch" \
-		"${cross[@]}" "$(kunit_cc "$arch")" olddefconfig || rc=1
+	run_logged "$log" tiny_config "$arch" "${lines[@]}" || rc=1
 	# A patch whose only change here is Kconfig text that leaves the
 	# configuration as it was cannot change what is built.
 	if [ $rc = 0 ] && [ "$cfg" = on ] && [ -n "$linked" ] &&
@@ -274,9 +284,8 @@ bisect_arch() {
 		jobs=$JOBS
 		[ "$cfg" = off ] && [ "$goals" = "${objs[*]}" ] && jobs=1
 		# shellcheck disable=SC2086 # goals are paths without blanks
-		run_logged "$log.build.part" make -C "$WORK" O="$dir" \
-			ARCH="$arch" "${cross[@]}" --jobs="$jobs" \
-			"$(kunit_cc "$arch")" $goals || rc=1
+		run_logged "$log.build.part" product_make "$arch" \
+			--jobs="$jobs" $goals || rc=1
 		cat "$log.build.part" >>"$log.build"
 	done
 	if [ $rc = 0 ] && [ "$cfg" = on ]; then
@@ -340,19 +349,11 @@ touches_on() {
 # patch changes what an architecture compiles (arm from the first patch
 # with code only arm builds: arch/arm, the device tree), and with it off
 # wherever a patch can change that build (hooks in arch/ and mm/ that must
-# compile away).  The last patch's "on" builds are the KUnit stages'.
-# Two passes, so the configuration changes twice, not at every patch;
-# the full series is pushed again at the end.
+# compile away).  Two passes, so the configuration changes twice, not at
+# every patch; the full series is pushed again at the end, and the product
+# stages build on what the last build left.
 bisect_build() {
-	local n p arm pass last_x86=0 last_arm=0
-	# The last patch that changes what an architecture compiles is built
-	# by the KUnit stage, whatever follows it.
-	n=0
-	for p in $(series_patches); do
-		n=$((n + 1))
-		touches_on "$p" x86_64 && last_x86=$n
-		touches_on "$p" arm && last_arm=$n
-	done
+	local n p arm pass
 	rm -f "$WORK/.cma-series"
 	for pass in on off; do
 		n=0
@@ -365,10 +366,9 @@ bisect_build() {
 			grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
 				"$ROOT/patches/$p" && arm=1
 			if [ $pass = on ]; then
-				[ $n -lt $last_x86 ] && touches_on "$p" x86_64 &&
+				touches_on "$p" x86_64 &&
 					bisect_arch x86_64 "$n" "$p" on
-				[ -n "$arm" ] && [ $n -lt $last_arm ] &&
-					touches_on "$p" arm &&
+				[ -n "$arm" ] && touches_on "$p" arm &&
 					bisect_arch arm "$n" "$p" on
 			else
 				touches_off "$p" x86_64 &&
@@ -385,7 +385,7 @@ bisect_build() {
 w1_sparse() {
 	local arch=$1 dir=$BUILD/kunit-$1 out cross=()
 	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
-	out=$(make -C "$WORK" O="$dir" ARCH="$arch" "${cross[@]}" \
+	out=$(make -C "$KTREE" O="$dir" ARCH="$arch" "${cross[@]}" \
 		"$(kunit_cc "$arch")" --jobs="$JOBS" W=1 C=2 \
 		mm/cma_regions/ drivers/misc/cma-dev.o \
 		drivers/dma-buf/heaps/cma_regions_heap.o 2>&1) ||
@@ -402,6 +402,7 @@ w1_sparse() {
 kunit_stage() {
 	local arch=$1 counts
 	stage "KUnit on $arch"
+	kunit_wait "$arch"
 	# The checks below read its console: never a previous run's.
 	rm -f "$BUILD/kunit-$arch/test.log"
 	kunit_run "$arch"
@@ -443,7 +444,7 @@ system_run() {
 	local arch=$1 name=$2 kernel=$3 dir=$4 out rc p f
 	shift 4
 	out=$(python3 "$ROOT/tests/system/run.py" --arch "$arch" \
-		--kernel "$kernel" --tree "$WORK" --out "$dir" "$@" 2>&1)
+		--kernel "$kernel" --tree "$KTREE" --out "$dir" "$@" 2>&1)
 	rc=$?
 	echo "$out" | tee "$LOGS/$name-$arch.log" | grep -v '^  ok '
 	read -r p f < <(echo "$out" |
@@ -508,17 +509,13 @@ KCONFIG_SEED=${KCONFIG_SEED:-1}
 product_stage() {
 	local arch=$1 n=0 combo lines
 	stage "product kernel on $arch (KUnit off, W=1), booted; Kconfig combinations (seed $KCONFIG_SEED)"
-	local t0
-	t0=$(date +%s)
-	[ -n "${PRODUCT_PID:-}" ] || product_start
-	wait "$PRODUCT_PID" 2>/dev/null
-	echo "  (waited $(elapsed "$t0") for the background product builds; $arch's finished at $(cat "$LOGS/product-$arch.done" 2>/dev/null || echo '?') of the run)"
 	check "every symbol scripts/kconfig-combos.py toggles on $arch is defined in Kconfig" \
 		combo_symbols_exist "$arch"
+	# After the per-patch builds, in the same directory: incremental.
 	if check "$arch product configuration: every line of kunit/product.config and product-$arch.config holds" \
-		product_result "$arch" config &&
+		product_config "$arch" &&
 	   check "$arch product kernel builds with W=1, no warning in a file the series adds" \
-		product_result "$arch" build; then
+		product_build "$arch" "$LOGS/product-$arch.log"; then
 		system_run "$arch" product-system "$(product_image "$arch")" \
 			"$BUILD/product-system-$arch" --product
 	fi
@@ -574,7 +571,7 @@ coccicheck() {
 	printf '%s\n' '#include <linux/slab.h>' \
 		'void control(void *p)' '{' '	if (p)' '		kfree(p);' '}' \
 		>"$COCCI_SRC/control.c"
-	out=$(make -C "$WORK" O="$BUILD/kunit-x86_64" ARCH=x86_64 \
+	out=$(make -C "$KTREE" O="$BUILD/kunit-x86_64" ARCH=x86_64 \
 		coccicheck MODE=report M="$COCCI_SRC" 2>&1) ||
 		{ echo "$out" | tail -n 20; return 1; }
 	echo "$out" >"$LOGS/coccicheck.log"
