@@ -40,12 +40,19 @@ struct cma_allocator;
  *		(/dev/cma, the region's dma-buf heap) may not, unless an
  *		administrator opens it in sysfs.  For regions a platform
  *		keeps for its own drivers.
+ * @release:	Optional.  Called with @release_data, in process context
+ *		and with no lock of the framework held, once the region is
+ *		unregistered and its last chunk released: the memory is its
+ *		owner's again.
+ * @release_data: Passed to @release.
  *
  * Platform code fills in the public fields and hands the region to
  * cma_set_defaults() or cma_early_region_register(); drivers owning a range
- * of device memory hand it to cma_region_register().  The core owns the
- * structure from then on until cma_region_unregister() succeeds, so it must
- * not live in __initdata.
+ * of device memory hand it to cma_region_register().  Registering makes the
+ * core's own copy, which chunks, allocators and watchers see (&cma_chunk.reg
+ * is the copy); the caller's structure is only its handle from then on, for
+ * cma_alloc_from_region() and cma_region_unregister(), and may be freed
+ * once unregistered, even while chunks from the region are alive.
  */
 struct cma_region {
 	const char *name;
@@ -54,15 +61,30 @@ struct cma_region {
 	phys_addr_t alignment;
 	const char *alloc_name;
 	bool kernel_only;
+	void (*release)(void *data);
+	void *release_data;
 
 	/* private: */
+	/*
+	 * In the caller's handle, the core's copy while registered; in the
+	 * copy, itself.  Written under cma_regions_config_mutex and
+	 * cma_regions_mutex with WRITE_ONCE().  The fields from @alloc to
+	 * @dead are only ever used in the copy; @list, @registered and
+	 * @reserved in both.
+	 */
+	struct cma_region *core;
 	/* Set under cma_regions_mutex and @lock; stable while either is held. */
 	struct cma_allocator *alloc;
-	/* Protects @private_data, @free_space, @users and the allocator state. */
+	/*
+	 * Protects @private_data, @free_space, @users, @dead and the
+	 * allocator state.
+	 */
 	struct mutex lock;
 	void *private_data;
 	size_t free_space;
 	unsigned int users;
+	/* Unregistered: the release of the last chunk frees the copy. */
+	bool dead;
 	/* Set by cma_region_register(); stable while registered. */
 	bool has_pages;
 	/*
@@ -73,7 +95,9 @@ struct cma_region {
 	/*
 	 * Linked, and @registered set, under cma_regions_config_mutex and
 	 * cma_regions_mutex (or at early boot, single threaded); stable
-	 * while either is held.
+	 * while either is held.  An unregistered copy with chunks alive is
+	 * on the core's list of dead regions, unlinked from it under
+	 * cma_regions_mutex alone by the release of its last chunk.
 	 */
 	struct list_head list;
 	bool registered;
@@ -84,7 +108,9 @@ struct cma_region {
  * struct cma_chunk - an allocated piece of a region
  * @start:	Physical start address; aligned as requested.
  * @size:	Size in bytes; a multiple of %PAGE_SIZE.
- * @reg:	The region the chunk was allocated from.
+ * @reg:	The region the chunk was allocated from: the core's copy,
+ *		valid as long as the chunk, even after the region is
+ *		unregistered.
  *
  * Returned by the allocation functions; released by cma_free().  Other users
  * may share a chunk with cma_chunk_get() and cma_chunk_put(): the memory goes
@@ -173,6 +199,8 @@ enum cma_region_event {
 int __init cma_set_defaults(struct cma_region *regions, const char *map);
 int __init cma_early_region_register(struct cma_region *reg);
 int __init cma_early_region_reserve(struct cma_region *reg);
+void __init
+cma_early_regions_reserve_fixed(int (*reserve)(struct cma_region *reg));
 void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg));
 
 int cma_region_register(struct cma_region *reg);
@@ -184,8 +212,6 @@ struct cma_chunk *cma_alloc_for(const struct device *dev, const char *type,
 				size_t size, phys_addr_t alignment);
 struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
 				 phys_addr_t alignment);
-struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
-				     size_t size, phys_addr_t alignment);
 struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 					phys_addr_t alignment);
 struct cma_chunk *cma_alloc_user(const char *dev_name, const char *type,
@@ -200,7 +226,6 @@ int cma_info_about(struct cma_info *info, const char *regions);
 struct cma_chunk *cma_chunk_get(struct cma_chunk *chunk);
 void cma_chunk_put(struct cma_chunk *chunk);
 void cma_free(struct cma_chunk *chunk);
-int cma_chunk_zero(struct cma_chunk *chunk);
 int cma_chunk_sync(struct cma_chunk *chunk, bool for_device,
 		   enum dma_data_direction dir);
 bool cma_region_has_pages(const struct cma_region *reg);
@@ -229,6 +254,11 @@ static inline int cma_early_region_register(struct cma_region *reg)
 static inline int cma_early_region_reserve(struct cma_region *reg)
 {
 	return -ENODEV;
+}
+
+static inline void
+cma_early_regions_reserve_fixed(int (*reserve)(struct cma_region *reg))
+{
 }
 
 static inline void
@@ -266,14 +296,6 @@ static inline struct cma_chunk *cma_alloc_for(const struct device *dev,
 static inline struct cma_chunk *cma_alloc_from(const char *regions,
 					       size_t size,
 					       phys_addr_t alignment)
-{
-	return ERR_PTR(-ENOENT);
-}
-
-static inline struct cma_chunk *cma_alloc_for_name(const char *dev_name,
-						   const char *type,
-						   size_t size,
-						   phys_addr_t alignment)
 {
 	return ERR_PTR(-ENOENT);
 }
@@ -322,11 +344,6 @@ static inline void cma_chunk_put(struct cma_chunk *chunk)
 
 static inline void cma_free(struct cma_chunk *chunk)
 {
-}
-
-static inline int cma_chunk_zero(struct cma_chunk *chunk)
-{
-	return -ENODEV;
 }
 
 static inline int cma_chunk_sync(struct cma_chunk *chunk, bool for_device,

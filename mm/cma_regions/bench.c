@@ -140,7 +140,8 @@ static int bf_setup(struct bench_ctx *b)
 	ret = cma_region_register(&b->reg);
 	if (ret)
 		return ret;
-	return b->reg.alloc ? 0 : -ENODEV;
+	/* The allocator is called straight, on the core's copy. */
+	return b->reg.core->alloc ? 0 : -ENODEV;
 }
 
 static void bf_teardown(struct bench_ctx *b)
@@ -155,24 +156,27 @@ static int bf_alloc(struct bench_ctx *b, u32 slot, size_t size, u64 align,
 		    u64 *addr)
 {
 	struct cma_chunk *chunk = &b->chunks[slot];
+	struct cma_region *reg = b->reg.core;
 	int ret;
 
 	chunk->size = size;
-	mutex_lock(&b->reg.lock);
-	ret = b->reg.alloc->alloc(&b->reg, chunk, align);
+	mutex_lock(&reg->lock);
+	ret = reg->alloc->alloc(reg, chunk, align);
 	/* Keep the count cma_bf_verify() compares with. */
-	b->reg.users += !ret;
-	mutex_unlock(&b->reg.lock);
+	reg->users += !ret;
+	mutex_unlock(&reg->lock);
 	*addr = chunk->start;
 	return ret;
 }
 
 static void bf_free(struct bench_ctx *b, u32 slot)
 {
-	mutex_lock(&b->reg.lock);
-	b->reg.alloc->free(&b->reg, &b->chunks[slot]);
-	b->reg.users--;
-	mutex_unlock(&b->reg.lock);
+	struct cma_region *reg = b->reg.core;
+
+	mutex_lock(&reg->lock);
+	reg->alloc->free(reg, &b->chunks[slot]);
+	reg->users--;
+	mutex_unlock(&reg->lock);
 }
 
 static void bf_hole(void *arg, phys_addr_t start, size_t size)
@@ -190,7 +194,7 @@ static u64 bf_largest_hole(struct bench_ctx *b)
 	 * Called straight, the allocator keeps no region accounting, so only
 	 * the walk over the holes counts here, not the verdict.
 	 */
-	cma_bf_verify(&b->reg, bf_hole, &max);
+	cma_bf_verify(b->reg.core, bf_hole, &max);
 	return max;
 }
 
@@ -198,7 +202,7 @@ static size_t bf_meta(struct bench_ctx *b, unsigned int live)
 {
 	/* The chunk handles, and the allocator's holes and spares. */
 	return kmalloc_size_roundup(sizeof(struct cma_chunk)) +
-	       cma_bf_metadata(&b->reg) / max(live, 1U);
+	       cma_bf_metadata(b->reg.core) / max(live, 1U);
 }
 
 static int bf_api_alloc(struct bench_ctx *b, u32 slot, size_t size, u64 align,

@@ -375,6 +375,9 @@ static int cma_bf_init(struct cma_region *reg)
 	return 0;
 }
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* For the KUnit suites and the benchmark, which need KUnit: not in products. */
+
 /**
  * cma_bf_verify() - check a best-fit region's invariants
  * @reg:	A region managed by the best-fit allocator.
@@ -480,6 +483,7 @@ size_t cma_bf_metadata(struct cma_region *reg)
 	return bytes;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_bf_metadata);
+#endif /* CONFIG_KUNIT */
 
 static struct cma_allocator cma_bf_allocator = {
 	.name		= "bf",

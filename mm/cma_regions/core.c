@@ -43,6 +43,7 @@
 #include <linux/io.h>
 #include <linux/init.h>
 #include <linux/ioport.h>
+#include <linux/kmemleak.h>
 #include <linux/kref.h>
 #include <linux/lockdep.h>
 #include <linux/memblock.h>
@@ -77,11 +78,18 @@ static DEFINE_MUTEX(cma_regions_config_mutex);
 static RAW_NOTIFIER_HEAD(cma_regions_chain);
 
 /*
- * Guards cma_regions_list, cma_allocators_list, cma_map_current and the
- * &cma_region.alloc and &cma_region.registered fields of every region.
+ * Guards cma_regions_list, cma_regions_dead, cma_allocators_list,
+ * cma_map_current and the &cma_region.alloc and &cma_region.registered
+ * fields of every region.
  */
 static DEFINE_MUTEX(cma_regions_mutex);
 static LIST_HEAD(cma_regions_list);
+/*
+ * Regions unregistered while chunks from them were alive: their memory is
+ * still in use, so nothing may be registered over it, and their allocator
+ * still manages it.  The last chunk's release takes a region off.
+ */
+static LIST_HEAD(cma_regions_dead);
 static LIST_HEAD(cma_allocators_list);
 static struct cma_map *cma_map_current;
 
@@ -93,9 +101,15 @@ static struct cma_map *cma_map_current;
 static __initdata struct {
 	struct list_head regions[CMA_EARLY_NR];
 	const char *map[CMA_EARLY_NR];
+	/* Regions that could not be reserved, reported once. */
+	struct list_head failed;
+	/* BIT(origin) of every origin that declared regions, failed or not */
+	unsigned int declared;
 	unsigned int reserved;		/* regions reserved, in all */
 	u64 reserve_ns;			/* time reserving them took */
+	bool reserve_ran;		/* an architecture hook reserved */
 } cma_early = {
+	.failed = LIST_HEAD_INIT(cma_early.failed),
 	.regions = {
 		[CMA_EARLY_EXPLICIT] =
 			LIST_HEAD_INIT(cma_early.regions[CMA_EARLY_EXPLICIT]),
@@ -314,10 +328,57 @@ static bool cma_range_has_pages(phys_addr_t start, size_t size)
 	return true;
 }
 
+/*
+ * The core's own copy of a region being registered, names included: chunks
+ * can outlive the caller's structure (user space holds them through
+ * dma-bufs and mappings after the driver that registered the region is
+ * gone), so they, the allocator and the watchers only ever see the copy.
+ */
+static struct cma_region *cma_region_dup(const struct cma_region *reg)
+{
+	size_t nlen = reg->name ? strlen(reg->name) + 1 : 0;
+	size_t alen = reg->alloc_name ? strlen(reg->alloc_name) + 1 : 0;
+	struct cma_region *copy;
+	char *p;
+
+	copy = kzalloc(sizeof(*copy) + nlen + alen, GFP_KERNEL);
+	if (!copy)
+		return NULL;
+	copy->start = reg->start;
+	copy->size = reg->size;
+	copy->alignment = reg->alignment;
+	copy->kernel_only = reg->kernel_only;
+	copy->release = reg->release;
+	copy->release_data = reg->release_data;
+	copy->reserved = reg->reserved;
+	INIT_LIST_HEAD(&copy->list);
+	p = (char *)(copy + 1);
+	if (nlen) {
+		copy->name = memcpy(p, reg->name, nlen);
+		p += nlen;
+	}
+	if (alen)
+		copy->alloc_name = memcpy(p, reg->alloc_name, alen);
+	copy->core = copy;
+	return copy;
+}
+
+/*
+ * Do the memory of @reg and @other overlap?  Compared by last address, as
+ * &struct resource does, so a region ending at the top of the address
+ * space does not wrap to zero.
+ */
+static bool cma_region_overlaps(const struct cma_region *reg,
+				const struct cma_region *other)
+{
+	return reg->start <= other->start + (other->size - 1) &&
+	       other->start <= reg->start + (reg->size - 1);
+}
+
 /**
  * cma_region_register() - make a region available for allocations
  * @reg:	The region; its public fields are filled in and it is not
- *		registered.  It must stay valid until unregistered.
+ *		registered.
  *
  * A region with a name can be used through the map and cma_alloc_from();
  * one without (a private region) only through cma_alloc_from_region().  The
@@ -325,117 +386,176 @@ static bool cma_range_has_pages(phys_addr_t start, size_t size)
  * the first allocator registered; if there is none yet, it attaches when
  * one is registered and allocations fail with -ENOMEM until then.
  *
+ * The core keeps a copy of @reg, its names included: from now on @reg is
+ * only the caller's handle for cma_alloc_from_region() and
+ * cma_region_unregister(), and it may be freed once the latter returns,
+ * even while chunks allocated from the region are still alive.
+ *
  * Context: Process context.  Takes and releases cma_regions_config_mutex
  * and cma_regions_mutex; calls the watchers without the latter.
  * Return: 0 on success; -EINVAL if @reg is malformed (see the grammar's
  * rules for names, sizes and alignment); -EEXIST if @reg is already
  * registered or its name is taken; -EADDRINUSE if it overlaps a registered
- * region; or the error of the allocator's &cma_allocator.init.
+ * region, or one unregistered whose chunks are still alive; -ENOMEM if the
+ * copy cannot be allocated; or the error of the allocator's
+ * &cma_allocator.init.
  */
 int cma_region_register(struct cma_region *reg)
 {
+	struct cma_region *copy, *other;
 	struct cma_allocator *alloc;
-	struct cma_region *other;
 	int ret;
 
 	ret = cma_region_check(reg);
 	if (ret)
 		return ret;
+	copy = cma_region_dup(reg);
+	if (!copy)
+		return -ENOMEM;
 
 	mutex_lock(&cma_regions_config_mutex);
 	mutex_lock(&cma_regions_mutex);
 	ret = -EEXIST;
-	if (reg->registered)
-		goto out_unlock;
+	if (reg->core)
+		goto out_free;
 	list_for_each_entry(other, &cma_regions_list, list) {
 		if (reg->name && other->name && !strcmp(reg->name, other->name))
-			goto out_unlock;
-		if (reg->start < other->start + other->size &&
-		    other->start < reg->start + reg->size) {
+			goto out_free;
+		if (cma_region_overlaps(reg, other)) {
 			ret = -EADDRINUSE;
-			goto out_unlock;
+			goto out_free;
 		}
 	}
+	ret = -EADDRINUSE;
+	list_for_each_entry(other, &cma_regions_dead, list)
+		if (cma_region_overlaps(reg, other))
+			goto out_free;
 
-	mutex_init(&reg->lock);
-	reg->alloc = NULL;
-	reg->private_data = NULL;
-	reg->free_space = reg->size;
-	reg->users = 0;
-	reg->has_pages = cma_range_has_pages(reg->start, reg->size);
+	mutex_init(&copy->lock);
+	copy->free_space = copy->size;
+	copy->has_pages = cma_range_has_pages(copy->start, copy->size);
 	/* Private regions are out of user space's reach anyway. */
-	reg->user = reg->name && reg->has_pages && !reg->kernel_only;
-	alloc = __cma_allocator_find(reg->alloc_name);
-	if (alloc) {
-		ret = __cma_region_attach(reg, alloc);
-		if (ret)
-			goto out_destroy;
-	}
+	copy->user = copy->name && copy->has_pages && !copy->kernel_only;
+	alloc = __cma_allocator_find(copy->alloc_name);
+	ret = alloc ? __cma_region_attach(copy, alloc) : 0;
+	if (ret)
+		goto out_destroy;
 	mutex_unlock(&cma_regions_mutex);
 
 	/* Unlisted, so no allocation can reach it while watchers set up. */
 	ret = notifier_to_errno(raw_notifier_call_chain_robust(&cma_regions_chain,
 							       CMA_REGION_ADD,
 							       CMA_REGION_DEL,
-							       reg));
+							       copy));
 	mutex_lock(&cma_regions_mutex);
 	if (ret) {
-		__cma_region_detach(reg);
+		__cma_region_detach(copy);
 		goto out_destroy;
 	}
-	list_add_tail(&reg->list, &cma_regions_list);
+	list_add_tail(&copy->list, &cma_regions_list);
+	copy->registered = true;
+	/* The configuration mutex kept a second registration of @reg out. */
+	WRITE_ONCE(reg->core, copy);
 	reg->registered = true;
-	goto out_unlock;
-
-out_destroy:
-	mutex_destroy(&reg->lock);
-out_unlock:
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
+	return 0;
+
+out_destroy:
+	mutex_destroy(&copy->lock);
+out_free:
+	mutex_unlock(&cma_regions_mutex);
+	mutex_unlock(&cma_regions_config_mutex);
+	kfree(copy);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_region_register);
 
+/*
+ * Frees the core's copy of an unregistered region once it has no chunks:
+ * at unregistering, or at the release of its last chunk (@pinned: the
+ * chunks held the allocator's module).
+ */
+static void cma_region_finish(struct cma_region *reg, bool pinned)
+{
+	struct module *owner;
+
+	mutex_lock(&cma_regions_mutex);
+	list_del_init(&reg->list);
+	owner = reg->alloc ? reg->alloc->owner : NULL;
+	__cma_region_detach(reg);
+	mutex_unlock(&cma_regions_mutex);
+	if (pinned)
+		module_put(owner);
+	/* The memory is its owner's again. */
+	if (reg->release)
+		reg->release(reg->release_data);
+	mutex_destroy(&reg->lock);
+	kfree(reg);
+}
+
 /**
  * cma_region_unregister() - withdraw a region
- * @reg:	A registered region.
+ * @reg:	The handle a region was registered with.
  *
- * Context: Process context.  Takes and releases cma_regions_config_mutex
- * and cma_regions_mutex; calls the watchers without the latter.
- * Return: 0 on success, -EINVAL if @reg is NULL or not registered, -EBUSY
- * while chunks allocated from it are alive.
+ * The region leaves the map's reach, sysfs and the dma-buf heaps at once,
+ * and nothing more is allocated from it.  Chunks still alive keep its
+ * memory and stay valid, and nothing can be registered over it, until the
+ * last of them is released; then the allocator lets go of it and
+ * &cma_region.release, if set, tells its owner that the memory is free.
+ * That may be now, or long after, when user space lets go of a buffer:
+ * an owner whose memory goes away with its device (on-chip SRAM, a PCI
+ * BAR) must keep it until then.  The caller may free @reg when this
+ * returns.
+ *
+ * Context: Process context.  Takes and releases cma_regions_config_mutex,
+ * cma_regions_mutex and the region's lock; calls the watchers without
+ * the latter two, and, if no chunk is alive, the allocator's
+ * &cma_allocator.cleanup and &cma_region.release.
+ * Return: 0 on success, -EINVAL if @reg is NULL, not registered or not a
+ * handle (the core's copy that watchers and chunks see).
  */
 int cma_region_unregister(struct cma_region *reg)
 {
-	int ret = -EINVAL;
+	struct cma_region *copy;
+	unsigned int users;
 
 	if (!reg)
 		return -EINVAL;
 
 	mutex_lock(&cma_regions_config_mutex);
 	mutex_lock(&cma_regions_mutex);
-	if (!reg->registered)
-		goto out_unlock;
-	/* New allocations need cma_regions_mutex: users can only drop. */
-	mutex_lock(&reg->lock);
-	ret = reg->users ? -EBUSY : 0;
-	mutex_unlock(&reg->lock);
-	if (ret)
-		goto out_unlock;
-	list_del_init(&reg->list);
+	copy = reg->core;
+	/* Only the caller's handle: a copy does not know its handle. */
+	if (!copy || copy == reg || !copy->registered) {
+		mutex_unlock(&cma_regions_mutex);
+		mutex_unlock(&cma_regions_config_mutex);
+		return -EINVAL;
+	}
+	/* Allocations find regions under cma_regions_mutex: no new ones. */
+	list_del_init(&copy->list);
+	copy->registered = false;
 	reg->registered = false;
+	WRITE_ONCE(reg->core, NULL);
 	mutex_unlock(&cma_regions_mutex);
 
 	/* Watchers may wait for readers of the region's sysfs files. */
-	raw_notifier_call_chain(&cma_regions_chain, CMA_REGION_DEL, reg);
+	raw_notifier_call_chain(&cma_regions_chain, CMA_REGION_DEL, copy);
 
 	mutex_lock(&cma_regions_mutex);
-	__cma_region_detach(reg);
-	mutex_destroy(&reg->lock);
-out_unlock:
+	/* From here on the last chunk's release finishes the region. */
+	mutex_lock(&copy->lock);
+	copy->dead = true;
+	users = copy->users;
+	mutex_unlock(&copy->lock);
+	if (users)
+		list_add_tail(&copy->list, &cma_regions_dead);
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
-	return ret;
+
+	if (!users)
+		cma_region_finish(copy, false);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(cma_region_unregister);
 
@@ -520,6 +640,12 @@ int cma_allocator_unregister(struct cma_allocator *alloc)
 		if (ret)
 			goto out;
 	}
+	/* An unregistered region is on that list only while it has chunks. */
+	list_for_each_entry(reg, &cma_regions_dead, list)
+		if (reg->alloc == alloc)
+			ret = -EBUSY;
+	if (ret)
+		goto out;
 	list_del(&alloc->list);
 	list_for_each_entry(reg, &cma_regions_list, list) {
 		if (reg->alloc != alloc)
@@ -554,7 +680,7 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	int ret;
 
 	lockdep_assert_held(&reg->lock);
-	if (!alloc || chunk->size > reg->free_space)
+	if (!alloc || reg->dead || chunk->size > reg->free_space)
 		return -ENOMEM;
 	/* The allocator's module stays while the region has chunks. */
 	if (!reg->users && !try_module_get(alloc->owner))
@@ -637,8 +763,8 @@ static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
  * @size:	Size in bytes; rounded up to whole pages.
  * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
  *
- * As cma_alloc_for(), for callers that act on behalf of a device they do
- * not hold, such as the /dev/cma interface for user space.
+ * As cma_alloc_for(), for the tests, which have names but no devices.
+ * Interfaces acting for user space use cma_alloc_user().
  *
  * Context: Process context; may sleep.
  * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
@@ -667,7 +793,7 @@ struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 	cma_map_put(map);
 	return chunk;
 }
-EXPORT_SYMBOL_GPL(cma_alloc_for_name);
+EXPORT_SYMBOL_IF_KUNIT(cma_alloc_for_name);
 
 /**
  * cma_alloc_for() - allocate contiguous memory for a device
@@ -808,7 +934,9 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 	chunk->size = size;
 
 	mutex_lock(&cma_regions_mutex);
-	if (!reg->registered) {
+	/* The caller's handle, or the core's copy a watcher was given. */
+	reg = reg->core;
+	if (!reg || !reg->registered) {
 		mutex_unlock(&cma_regions_mutex);
 		kfree(chunk);
 		return ERR_PTR(-EINVAL);
@@ -829,14 +957,20 @@ static void cma_chunk_release(struct kref *ref)
 {
 	struct cma_chunk *chunk = container_of(ref, struct cma_chunk, ref);
 	struct cma_region *reg = chunk->reg;
+	bool idle, dead;
 
 	mutex_lock(&reg->lock);
 	reg->alloc->free(reg, chunk);
 	reg->free_space += chunk->size;
-	if (!--reg->users)
+	idle = !--reg->users;
+	dead = reg->dead;
+	/* A dead region's module goes with it, after the allocator's cleanup. */
+	if (idle && !dead)
 		module_put(reg->alloc->owner);
 	mutex_unlock(&reg->lock);
 	kfree(chunk);
+	if (idle && dead)
+		cma_region_finish(reg, true);
 }
 
 /**
@@ -857,9 +991,13 @@ EXPORT_SYMBOL_GPL(cma_chunk_get);
  * cma_chunk_put() - drop a reference to a chunk
  * @chunk:	A chunk, or NULL or an error pointer (ignored).
  *
- * The memory goes back to its region when the last reference is dropped.
+ * The memory goes back to its region when the last reference is dropped;
+ * the last chunk of an unregistered region finishes it (the allocator's
+ * &cma_allocator.cleanup, &cma_region.release).
  *
- * Context: Process context; may sleep.
+ * Context: Process context; may sleep.  Takes the region's lock, and
+ * cma_regions_mutex for the last chunk of an unregistered region: not to
+ * be called with either held.
  */
 void cma_chunk_put(struct cma_chunk *chunk)
 {
@@ -876,7 +1014,7 @@ EXPORT_SYMBOL_GPL(cma_chunk_put);
  * Drops the allocation's reference: the memory goes back to its region now
  * unless cma_chunk_get() took others.
  *
- * Context: Process context; may sleep.
+ * Context: As cma_chunk_put().
  */
 void cma_free(struct cma_chunk *chunk)
 {
@@ -982,7 +1120,7 @@ int cma_chunk_zero(struct cma_chunk *chunk)
 	cma_cache_sync(chunk->start, chunk->size, true, DMA_TO_DEVICE);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(cma_chunk_zero);
+EXPORT_SYMBOL_IF_KUNIT(cma_chunk_zero);
 
 /**
  * cma_chunk_sync() - hand a chunk shared with user space to devices or back
@@ -1153,6 +1291,9 @@ int cma_info_about(struct cma_info *info, const char *regions)
 }
 EXPORT_SYMBOL_GPL(cma_info_about);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* For the KUnit suites: not in products. */
+
 /**
  * cma_regions_for_each() - call a function for every registered region
  * @fn:		Called with cma_regions_mutex held; must not call back into
@@ -1178,6 +1319,7 @@ int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_regions_for_each);
+#endif /* CONFIG_KUNIT */
 
 /**
  * cma_allocators_print() - list the registered allocators
@@ -1241,7 +1383,8 @@ int cma_region_set_allocator(struct cma_region *reg, const char *name)
 
 	mutex_lock(&cma_regions_mutex);
 	ret = -EINVAL;
-	if (!reg->registered)
+	reg = reg->core;
+	if (!reg || !reg->registered)
 		goto out;
 	ret = -ENOENT;
 	alloc = __cma_allocator_find(name);
@@ -1298,7 +1441,8 @@ int cma_region_set_user(struct cma_region *reg, bool user)
 	if (!reg)
 		return -EINVAL;
 	mutex_lock(&cma_regions_mutex);
-	if (!reg->registered)
+	reg = reg->core;
+	if (!reg || !reg->registered)
 		ret = -ENODEV;
 	else if (user && (!reg->has_pages || !reg->name))
 		ret = -EINVAL;
@@ -1313,14 +1457,17 @@ EXPORT_SYMBOL_IF_KUNIT(cma_region_set_user);
 
 /**
  * cma_region_user() - is a region open to user space?
- * @reg:	A region.
+ * @reg:	A region: the caller's handle, not unregistered meanwhile, or
+ *		the core's copy that watchers and chunks see.
  *
  * Context: Any context.
  * Return: true if cma_alloc_user() may allocate from @reg.
  */
 bool cma_region_user(struct cma_region *reg)
 {
-	return READ_ONCE(reg->user);
+	struct cma_region *core = READ_ONCE(reg->core);
+
+	return core && READ_ONCE(core->user);
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_region_user);
 
@@ -1395,7 +1542,16 @@ static int __init cma_early_region_check(struct cma_region *reg,
 		list_for_each_entry(other, &cma_early.regions[o], list) {
 			if (other == reg)
 				return -EEXIST;
-			if (o != CMA_EARLY_EXPLICIT && o != origin)
+			/*
+			 * Names are unique within an origin.  Platform code's
+			 * names win over the others' when the regions are
+			 * reserved (cma_early_name_explicit()); the device
+			 * tree's regions come reserved already, so theirs are
+			 * checked here, and the reserved-memory code gives a
+			 * refused node's memory back.
+			 */
+			if (o != origin &&
+			    !(o == CMA_EARLY_EXPLICIT && origin == CMA_EARLY_DT))
 				continue;
 			if (reg->name && other->name &&
 			    !strcmp(reg->name, other->name))
@@ -1405,13 +1561,25 @@ static int __init cma_early_region_check(struct cma_region *reg,
 	return 0;
 }
 
+/* Does platform code declare a region of @reg's name? */
+static bool __init cma_early_name_explicit(const struct cma_region *reg)
+{
+	struct cma_region *other;
+
+	list_for_each_entry(other, &cma_early.regions[CMA_EARLY_EXPLICIT], list)
+		if (reg->name && other->name && !strcmp(reg->name, other->name))
+			return true;
+	return false;
+}
+
 /* The origin whose regions are reserved besides platform code's. */
 static enum cma_early_origin __init cma_early_winner(void)
 {
 	enum cma_early_origin o;
 
+	/* Regions that failed still count: their origin stays in force. */
 	for (o = CMA_EARLY_NR - 1; o > CMA_EARLY_EXPLICIT; o--)
-		if (!list_empty(&cma_early.regions[o]))
+		if (cma_early.declared & BIT(o))
 			return o;
 	return CMA_EARLY_EXPLICIT;
 }
@@ -1439,8 +1607,7 @@ static void __init cma_early_drop_overridden(enum cma_early_origin win)
 
 /**
  * cma_early_declare() - declare an early region on behalf of an origin
- * @reg:	The region.  Regions of the device tree and the boot parameters
- *		may live in __initdata: they are copied when registered.
+ * @reg:	The region; it may live in __initdata: registering copies it.
  * @origin:	Where it comes from.
  *
  * Context: Early boot, before cma_early_regions_reserve() reserves it.
@@ -1455,6 +1622,7 @@ int __init cma_early_declare(struct cma_region *reg,
 	if (ret)
 		return ret;
 	list_add_tail(&reg->list, &cma_early.regions[origin]);
+	cma_early.declared |= BIT(origin);
 	/*
 	 * The reserved-memory code hands over device-tree regions with a
 	 * fixed "reg" only once the tree is unflattened, after the others
@@ -1492,8 +1660,9 @@ bool __init cma_early_overridden(enum cma_early_origin origin)
 
 /**
  * cma_early_region_register() - declare a region to reserve at boot
- * @reg:	The region; &cma_region.start may be zero for "anywhere".  It
- *		must not live in __initdata.
+ * @reg:	The region; &cma_region.start may be zero for "anywhere".  The
+ *		core copies it when it registers it, so it may live in
+ *		__initdata unless the caller uses it as a handle after boot.
  *
  * The region is reserved by cma_early_regions_reserve() and registered
  * when the core initialises.  Unlike the defaults given to
@@ -1557,7 +1726,8 @@ int __init cma_early_declare_set(struct cma_region *regions, const char *map,
 /**
  * cma_set_defaults() - declare a platform's regions and map
  * @regions:	Array of regions ended by one with a zero size, or NULL.
- *		It must not live in __initdata.
+ *		The core copies the regions when it registers them, so
+ *		they may live in __initdata.
  * @map:	The map, or NULL for none.  It is copied when the core
  *		initialises, so it may be __initconst.
  *
@@ -1576,6 +1746,24 @@ int __init cma_set_defaults(struct cma_region *regions, const char *map)
 	return cma_early_declare_set(regions, map, CMA_EARLY_PLATFORM);
 }
 
+/*
+ * Memory marked no-map (the device tree's carve-outs for firmware such as
+ * TF-A or OP-TEE) is memory to memblock but not reserved, and the kernel
+ * must never touch it: a region there would be cleared and handed to user
+ * space.  Also for the device tree's own regions (of.c).
+ */
+bool __init cma_early_overlaps_nomap(phys_addr_t start, phys_addr_t size)
+{
+	struct memblock_region *r;
+
+	/* By last address: a range ending at the top does not wrap. */
+	for_each_mem_region(r)
+		if (memblock_is_nomap(r) && start <= r->base + (r->size - 1) &&
+		    r->base <= start + (size - 1))
+			return true;
+	return false;
+}
+
 /**
  * cma_early_region_reserve() - reserve one region's memory with memblock
  * @reg:	A region declared with cma_early_region_register().
@@ -1585,8 +1773,8 @@ int __init cma_set_defaults(struct cma_region *regions, const char *map)
  *
  * Context: Early boot, while memblock is in charge of memory.
  * Return: 0 on success; -EINVAL if @reg is malformed; -EBUSY if it is
- * already reserved or overlaps reserved memory; -ENOMEM if its range is not
- * all memory or there is no room for it.
+ * already reserved or overlaps reserved or no-map memory; -ENOMEM if its
+ * range is not all memory or there is no room for it.
  */
 int __init cma_early_region_reserve(struct cma_region *reg)
 {
@@ -1600,11 +1788,13 @@ int __init cma_early_region_reserve(struct cma_region *reg)
 	if (reg->start) {
 		if (!memblock_is_region_memory(reg->start, reg->size))
 			return -ENOMEM;
-		if (memblock_is_region_reserved(reg->start, reg->size))
+		if (memblock_is_region_reserved(reg->start, reg->size) ||
+		    cma_early_overlaps_nomap(reg->start, reg->size))
 			return -EBUSY;
 		if (memblock_reserve(reg->start, reg->size))
 			return -ENOMEM;
 	} else {
+		/* Never no-map memory: memblock skips it. */
 		start = memblock_phys_alloc_range(reg->size,
 						  max_t(phys_addr_t,
 							reg->alignment,
@@ -1612,6 +1802,12 @@ int __init cma_early_region_reserve(struct cma_region *reg)
 						  0, MEMBLOCK_ALLOC_ACCESSIBLE);
 		if (!start)
 			return -ENOMEM;
+		/*
+		 * memblock told kmemleak about the allocation; what drivers
+		 * and user space put in a region holds no kernel pointers
+		 * to scan for (mm/cma.c does the same).
+		 */
+		kmemleak_ignore_phys(start);
 		reg->start = start;
 	}
 	reg->reserved = true;
@@ -1622,7 +1818,9 @@ static const char *__init cma_early_reason(struct cma_region *reg, int err)
 {
 	switch (err) {
 	case -EBUSY:
-		return "overlaps reserved memory";
+		return "overlaps reserved or no-map memory";
+	case -EEXIST:
+		return "its name is taken by a region of platform code";
 	case -ENOMEM:
 		return reg->start ? "not all of it is memory" :
 				    "no room for it in memory";
@@ -1647,36 +1845,36 @@ static void __init cma_early_report(struct cma_region *reg, int err)
 		       cma_early_reason(reg, err));
 }
 
-/**
- * cma_early_regions_reserve() - reserve every declared region
- * @reserve:	Function reserving one region, or NULL for
- *		cma_early_region_reserve().
- *
- * The regions declared by platform code are reserved, and those of the
- * highest-precedence origin that declares any: the boot parameters, else
- * the device tree, else the platform defaults.  Regions already reserved
- * are skipped, so architecture code may call this more than once.  A region
- * that cannot be reserved is reported and left out; the others are
- * unaffected.
- *
- * Context: Early boot, while memblock is in charge of memory.
- */
-void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
+static void __init cma_early_reserve(int (*reserve)(struct cma_region *reg),
+				     bool fixed)
 {
 	enum cma_early_origin win = cma_early_winner(), o;
+	struct cma_region *reg, *next;
 	u64 t0 = local_clock();
-	struct cma_region *reg;
 	int ret;
 
+	cma_early.reserve_ran = true;
 	cma_early_drop_overridden(win);
 	for (o = CMA_EARLY_EXPLICIT; o < CMA_EARLY_NR; o++) {
-		list_for_each_entry(reg, &cma_early.regions[o], list) {
-			if (reg->reserved)
+		list_for_each_entry_safe(reg, next, &cma_early.regions[o],
+					 list) {
+			if (reg->reserved || (fixed && !reg->start))
 				continue;
-			ret = reserve ? reserve(reg) :
-					cma_early_region_reserve(reg);
+			/*
+			 * Platform code's regions are reserved whatever the
+			 * others declare: one of theirs with the same name
+			 * could never be registered, so it is not reserved.
+			 */
+			if (o != CMA_EARLY_EXPLICIT &&
+			    cma_early_name_explicit(reg))
+				ret = -EEXIST;
+			else
+				ret = reserve ? reserve(reg) :
+						cma_early_region_reserve(reg);
 			if (ret) {
+				/* Reported once; never tried again. */
 				cma_early_report(reg, ret);
+				list_move_tail(&reg->list, &cma_early.failed);
 				continue;
 			}
 			reg->reserved = true;
@@ -1689,34 +1887,47 @@ void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
 	cma_early.reserve_ns += local_clock() - t0;
 }
 
-/*
- * The device tree and the boot parameters declare regions from __initdata;
- * give them a home that outlives init.
+/**
+ * cma_early_regions_reserve_fixed() - reserve the regions with a fixed start
+ * @reserve:	Function reserving one region, or NULL for
+ *		cma_early_region_reserve().
+ *
+ * As cma_early_regions_reserve(), for the regions declared with a start
+ * address only.  An architecture calls it before upstream CMA's
+ * dma_contiguous_reserve() places its default area anywhere, so that the
+ * area cannot take the place a region must have, and
+ * cma_early_regions_reserve() after that, so that regions placed anywhere
+ * do not take the memory such an area is confined to (arm_dma_limit on
+ * ARM).  The device tree's reserved-memory nodes, upstream's default pool
+ * among them, are placed before either.
+ *
+ * Context: Early boot, while memblock is in charge of memory.
  */
-static struct cma_region *__init cma_early_copy(const struct cma_region *reg)
+void __init
+cma_early_regions_reserve_fixed(int (*reserve)(struct cma_region *reg))
 {
-	size_t nlen = reg->name ? strlen(reg->name) + 1 : 0;
-	size_t alen = reg->alloc_name ? strlen(reg->alloc_name) + 1 : 0;
-	struct cma_region *copy;
-	char *p;
+	cma_early_reserve(reserve, true);
+}
 
-	copy = kzalloc(sizeof(*copy) + nlen + alen, GFP_KERNEL);
-	if (!copy)
-		return NULL;
-	copy->start = reg->start;
-	copy->size = reg->size;
-	copy->alignment = reg->alignment;
-	copy->kernel_only = reg->kernel_only;
-	copy->reserved = true;
-	INIT_LIST_HEAD(&copy->list);
-	p = (char *)(copy + 1);
-	if (nlen) {
-		copy->name = memcpy(p, reg->name, nlen);
-		p += nlen;
-	}
-	if (alen)
-		copy->alloc_name = memcpy(p, reg->alloc_name, alen);
-	return copy;
+/**
+ * cma_early_regions_reserve() - reserve every declared region
+ * @reserve:	Function reserving one region, or NULL for
+ *		cma_early_region_reserve().
+ *
+ * The regions declared by platform code are reserved, and those of the
+ * highest-precedence origin that declares any: the boot parameters, else
+ * the device tree, else the platform defaults.  A region of another origin
+ * whose name a region of platform code has is not reserved.  Regions
+ * already reserved (by cma_early_regions_reserve_fixed(), say) are
+ * skipped, so architecture code may call this more than once.  A region
+ * that cannot be reserved is reported once and left out; the others are
+ * unaffected.
+ *
+ * Context: Early boot, while memblock is in charge of memory.
+ */
+void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
+{
+	cma_early_reserve(reserve, false);
 }
 
 /* Shows a reserved region in /proc/iomem, as crashkernel= does. */
@@ -1743,10 +1954,31 @@ static void __init cma_early_resource(struct cma_region *reg)
 	}
 }
 
+/*
+ * A reserved region that cannot be registered gives its memory back to the
+ * page allocator, if it is RAM the kernel maps (a device-tree node can
+ * reserve anything; no-map memory is never RAM here).  The range stays in
+ * memblock.reserved on architectures that keep memblock after boot, and
+ * highmem pages given back are not counted in totalhigh_pages.
+ */
+static void __init cma_early_give_back(struct cma_region *reg, int err)
+{
+	const char *name = reg->name ?: "(private)";
+
+	if (!cma_range_has_pages(reg->start, reg->size)) {
+		pr_err("region %s: cannot register: %pe; %zu KiB at %pa stay reserved: not all RAM\n",
+		       name, ERR_PTR(err), reg->size >> 10, &reg->start);
+		return;
+	}
+	pr_err("region %s: cannot register: %pe; %zu KiB at %pa given back\n",
+	       name, ERR_PTR(err), reg->size >> 10, &reg->start);
+	memblock_free_late(reg->start, reg->size);
+}
+
 static int __init cma_regions_init(void)
 {
 	enum cma_early_origin o, win = CMA_EARLY_EXPLICIT;
-	struct cma_region *reg, *next, *copy;
+	struct cma_region *reg, *next;
 	int ret;
 
 	/*
@@ -1783,20 +2015,22 @@ static int __init cma_regions_init(void)
 		list_for_each_entry_safe(reg, next, &cma_early.regions[o],
 					 list) {
 			list_del_init(&reg->list);
-			if (!reg->reserved)
-				continue;
-			copy = reg;
-			if (o == CMA_EARLY_DT || o == CMA_EARLY_PARAM)
-				copy = cma_early_copy(reg);
-			ret = copy ? cma_region_register(copy) : -ENOMEM;
-			if (ret) {
-				pr_err("region %s: cannot register: %pe\n",
-				       reg->name ?: "(private)", ERR_PTR(ret));
-				if (copy != reg)
-					kfree(copy);
+			/* Those that failed are on cma_early.failed. */
+			if (!reg->reserved) {
+				pr_err("region %s from the %s: never reserved: %s\n",
+				       reg->name ?: "(private)",
+				       cma_early_origin_name[o],
+				       cma_early.reserve_ran ?
+				       "declared after the regions were reserved" :
+				       "nothing reserves regions at boot on this architecture");
 				continue;
 			}
-			cma_early_resource(copy);
+			/* Registering copies the region out of __initdata. */
+			ret = cma_region_register(reg);
+			if (ret)
+				cma_early_give_back(reg, ret);
+			else
+				cma_early_resource(reg->core);
 		}
 	}
 	return 0;

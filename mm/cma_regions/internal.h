@@ -42,6 +42,10 @@ size_t cma_allocators_print(char *buf, size_t size);
 int cma_region_set_allocator(struct cma_region *reg, const char *name);
 int cma_region_set_user(struct cma_region *reg, bool user);
 bool cma_region_user(struct cma_region *reg);
+/* For the tests; the interfaces use cma_alloc_user(), which calls both. */
+struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
+				     size_t size, phys_addr_t alignment);
+int cma_chunk_zero(struct cma_chunk *chunk);
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Static without KUnit (VISIBLE_IF_KUNIT): declared for the tests. */
 void cma_cache_sync(phys_addr_t start, size_t size, bool for_device,
@@ -61,6 +65,7 @@ enum cma_early_origin {
 	CMA_EARLY_NR
 };
 
+bool __init cma_early_overlaps_nomap(phys_addr_t start, phys_addr_t size);
 int __init cma_early_declare(struct cma_region *reg,
 			     enum cma_early_origin origin);
 void __init cma_early_declare_map(const char *map,

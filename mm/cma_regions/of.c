@@ -87,6 +87,12 @@ static int __init cma_of_region_init(struct reserved_mem *rmem)
 		r->reg.alloc_name = r->alloc_name;
 	}
 
+	/* Firmware's no-map carve-outs are never a region's. */
+	if (cma_early_overlaps_nomap(rmem->base, rmem->size)) {
+		pr_err("%s: overlaps no-map memory\n", rmem->name);
+		return -EBUSY;
+	}
+
 	r->reg.name = r->name;
 	r->reg.start = rmem->base;
 	r->reg.size = rmem->size;

@@ -97,12 +97,12 @@ static ssize_t map_store(struct kobject *kobj, struct kobj_attribute *attr,
 	int ret;
 
 	if (len < 0) {
-		pr_err("map: rejected: embedded NUL; the old map stays in force\n");
+		pr_err_ratelimited("map: rejected: embedded NUL; the old map stays in force\n");
 		return len;
 	}
 	if (len > CMA_MAP_MAX) {
-		pr_err("map: rejected: longer than %lu bytes; the old map stays in force\n",
-		       CMA_MAP_MAX);
+		pr_err_ratelimited("map: rejected: longer than %lu bytes; the old map stays in force\n",
+				   CMA_MAP_MAX);
 		return -EINVAL;
 	}
 	map = kmemdup_nul(buf, len, GFP_KERNEL);
@@ -227,22 +227,22 @@ static ssize_t alloc_store(struct kobject *kobj, struct kobj_attribute *attr,
 	int ret;
 
 	if (len < 0 || !len || len > CMA_REGIONS_NAME_MAX) {
-		pr_err("region %s: alloc: rejected: %s\n", rname,
-		       len < 0 ? "embedded NUL" :
-		       !len ? "empty allocator name" :
-		       "allocator name too long");
+		pr_err_ratelimited("region %s: alloc: rejected: %s\n", rname,
+				   len < 0 ? "embedded NUL" :
+				   !len ? "empty allocator name" :
+				   "allocator name too long");
 		return -EINVAL;
 	}
 	memcpy(name, buf, len);
 	name[len] = '\0';
 	ret = cma_region_set_allocator(reg, name);
 	if (ret) {
-		pr_err("region %s: alloc: cannot switch to \"%s\": %pe (%s)\n",
-		       rname, name, ERR_PTR(ret),
-		       ret == -EBUSY ? "the region has allocated chunks" :
-		       ret == -ENOENT ? "no such allocator" :
-		       ret == -EINVAL ? "bad name, or region going away" :
-		       "the allocator failed to set up");
+		pr_err_ratelimited("region %s: alloc: cannot switch to \"%s\": %pe (%s)\n",
+				   rname, name, ERR_PTR(ret),
+				   ret == -EBUSY ? "the region has allocated chunks" :
+				   ret == -ENOENT ? "no such allocator" :
+				   ret == -EINVAL ? "bad name, or region going away" :
+				   "the allocator failed to set up");
 		return ret;
 	}
 	return count;
@@ -272,14 +272,14 @@ static ssize_t user_alloc_store(struct kobject *kobj,
 		    !strncasecmp(buf, values[i], len))
 			break;
 	if (len <= 0 || i == ARRAY_SIZE(values)) {
-		pr_err("region %s: user_alloc: rejected: not 0, 1, n, y, off or on\n",
-		       rname);
+		pr_err_ratelimited("region %s: user_alloc: rejected: not 0, 1, n, y, off or on\n",
+				   rname);
 		return -EINVAL;
 	}
 	ret = cma_region_set_user(reg, i & 1);
 	if (ret == -EINVAL)
-		pr_err("region %s: user_alloc: rejected: device memory is never open to user space\n",
-		       rname);
+		pr_err_ratelimited("region %s: user_alloc: rejected: device memory is never open to user space\n",
+				   rname);
 	return ret ?: count;
 }
 
@@ -405,12 +405,14 @@ static struct notifier_block cma_sysfs_nb = {
 
 /**
  * cma_sysfs_region_kobj() - find a region's directory
- * @reg:	A registered region, or NULL for /sys/kernel/mm/contiguous.
+ * @reg:	The handle of a region the caller registered, or NULL for
+ *		/sys/kernel/mm/contiguous.
  *
  * For the KUnit tests, which call the attributes' show and store functions
  * as sysfs does.
  *
- * Context: Process context.  The caller must keep @reg registered.
+ * Context: Process context.  The caller must not register or unregister
+ * @reg meanwhile.
  * Return: the directory's kobject with a reference to drop with
  * kobject_put(), or NULL if there is none.
  */
@@ -422,7 +424,8 @@ struct kobject *cma_sysfs_region_kobj(struct cma_region *reg)
 	if (!reg)
 		return kobject_get(cma_sysfs_kobj);
 	mutex_lock(&cma_sysfs_lock);
-	sr = cma_sysfs_find(reg);
+	/* The directory is the core's copy's, which only a handle leads to. */
+	sr = reg->core ? cma_sysfs_find(reg->core) : NULL;
 	kobj = sr ? kobject_get(&sr->kobj) : NULL;
 	mutex_unlock(&cma_sysfs_lock);
 	return kobj;

@@ -135,6 +135,23 @@ ARM_DT_FIXED = """
 };
 """
 
+# A firmware carve-out (TF-A, OP-TEE): memory, but no-map.
+ARM_NOMAP = 0x5f000000
+ARM_DT_NOMAP = """
+/ {
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+
+		firmware@%x {
+			reg = <0x0 0x%x 0x0 0x200000>;
+			no-map;
+		};
+	};
+};
+""" % (ARM_NOMAP, ARM_NOMAP)
+
 BOARD = [
     dict(name="video", size=8 * M, align=1 * M, origin="platform defaults"),
     dict(name="camera", size=4 * M, origin="platform defaults"),
@@ -163,9 +180,11 @@ def params_scenario(fixed, kernel_text):
             ("huge", r"cannot reserve 1048576 KiB anywhere: -ENOMEM "
                      r"\(no room for it in memory\)"),
             ("clash", r"cannot reserve 2048 KiB at 0x0*%x: -EBUSY "
-                      r"\(overlaps reserved memory\)" % (fixed + 2 * M)),
+                      r"\(overlaps reserved or no-map memory\)"
+                      % (fixed + 2 * M)),
             ("kernel", r"cannot reserve 1024 KiB at 0x0*%x: -EBUSY "
-                       r"\(overlaps reserved memory\)" % kernel_text),
+                       r"\(overlaps reserved or no-map memory\)"
+                       % kernel_text),
         ],
         map=("boot parameters", "*=anywhere,fixed"),
         absent=["second"],
@@ -334,6 +353,20 @@ SCENARIOS = {
             cmdline=BAD_PARAMS, regions=BOARD, lines=BAD_LINES,
             memtotal_vs="board",
             map=("platform defaults", BOARD_MAP))),
+        # Memory the device tree marks no-map (a firmware carve-out) is
+        # memory, not reserved: a region over it is refused (v1 took it,
+        # then cleared it and handed it to user space).
+        ("no-map", dict(
+            dt=ARM_DT_NOMAP,
+            cmdline=['cma.regions="fw=1M@0x%x;ok=1M"' % ARM_NOMAP],
+            regions=[dict(name="ok", size=1 * M, origin="boot parameters")],
+            absent=["fw", "video", "camera", "common"],
+            lines=[
+                r"cma_regions: region fw: cannot reserve 1024 KiB at "
+                r"0x0*%x: -EBUSY \(overlaps reserved or no-map "
+                r"memory\)" % ARM_NOMAP,
+            ],
+            map=("platform defaults", BOARD_MAP))),
         ("user-space", USER_SPACE),
         ("heaps-selftest", HEAPS_SELFTEST),
     ],
@@ -349,6 +382,24 @@ SCENARIOS = {
             lines=[ln.replace("%x" % (ARM_FIXED + 0x800),
                               "%x" % (X86_FIXED + 0x800))
                    for ln in BAD_LINES],
+            memtotal_vs="none")),
+        # A region of the boot parameters whose name a region of
+        # platform code has: not reserved at all, so nothing leaks.  The
+        # parameters come first, as on ARM, whose board hooks run after
+        # them: v1 reserved both, failed to register the second and never
+        # gave its memory back.
+        ("explicit-name-taken", dict(
+            cmdline=['cma.regions="dup=4M;other=4M"',
+                     "cma_regions_test.explicit=dup"],
+            regions=[
+                dict(name="dup", size=4 * M, origin="platform code"),
+                dict(name="other", size=4 * M, origin="boot parameters"),
+            ],
+            lines=[
+                r"cma_regions: region dup: cannot reserve 4096 KiB "
+                r"anywhere: -EEXIST \(its name is taken by a region of "
+                r"platform code\)",
+            ],
             memtotal_vs="none")),
         ("user-space", USER_SPACE),
         ("heaps-selftest", HEAPS_SELFTEST),

@@ -20,8 +20,8 @@
 
 #include <asm/mach/arch.h>
 
-/* Reserved for good, so they must not be __initdata. */
-static struct cma_region virt_cma_regions[] = {
+/* The core copies them when it registers them. */
+static struct cma_region virt_cma_regions[] __initdata = {
 	/* Frame buffers and scan-out: 1 MiB aligned for the display engine. */
 	{ .name = "video", .size = SZ_8M, .alignment = SZ_1M },
 	/* Camera capture buffers. */

@@ -14,10 +14,12 @@
 #include <kunit/test.h>
 #include <linux/cma_regions.h>
 #include <linux/highmem.h>
+#include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "../internal.h"
 
@@ -158,6 +160,28 @@ static void kb_alloc_inside(struct kunit *test)
 static bool plant_leak;
 module_param(plant_leak, bool, 0444);
 MODULE_PARM_DESC(plant_leak, "leak one object (tests the leak check)");
+
+#ifndef MODULE
+/*
+ * cma_regions_test.explicit=NAME declares a region of platform code, 4 MiB
+ * placed anywhere, as a board's reserve() hook would with
+ * cma_early_region_register(): for the QEMU scenario whose boot
+ * parameters declare a region of the same name, which must then not be
+ * reserved at all (v1 reserved both, failed to register the second and
+ * never gave its memory back).  Never set outside that test.
+ */
+static char kb_explicit_name[CMA_REGIONS_NAME_MAX + 1] __initdata;
+static struct cma_region kb_explicit __initdata = { .size = SZ_4M };
+
+static int __init kb_explicit_setup(char *s)
+{
+	if (!s || strscpy(kb_explicit_name, s, sizeof(kb_explicit_name)) < 0)
+		return -EINVAL;
+	kb_explicit.name = kb_explicit_name;
+	return cma_early_region_register(&kb_explicit);
+}
+early_param("cma_regions_test.explicit", kb_explicit_setup);
+#endif
 
 static int kb_suite_init(struct kunit_suite *suite)
 {

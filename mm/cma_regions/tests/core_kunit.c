@@ -93,14 +93,13 @@ static struct cma_allocator kt_allocator = {
 };
 
 /*
- * Registers a region for one test and unregisters it at the test's end.  A
- * test that failed with chunks still allocated leaks its region rather than
- * leave freed memory on the registry's list.
+ * Registers a region for one test and unregisters it at the test's end.
+ * Chunks a failed test left keep the core's copy alive, not this handle.
  */
 static void kt_region_release(void *data)
 {
-	if (!cma_region_unregister(data))
-		kfree(data);
+	cma_region_unregister(data);
+	kfree(data);
 }
 
 static struct cma_region *kt_region(struct kunit *test, const char *name,
@@ -139,10 +138,12 @@ static __printf(2, 3) void kt_map(struct kunit *test, const char *fmt, ...)
 	KUNIT_ASSERT_EQ_MSG(test, cma_map_replace(map), 0, "map %s", map);
 }
 
+/* @reg: a handle the test registered; the state is in the core's copy. */
 static size_t kt_free_space(struct cma_region *reg)
 {
 	size_t free;
 
+	reg = reg->core;
 	mutex_lock(&reg->lock);
 	free = reg->free_space;
 	mutex_unlock(&reg->lock);
@@ -245,7 +246,7 @@ static void cma_regions_test_alloc_from(struct kunit *test)
 	/* One byte more than a page takes two pages. */
 	c1 = cma_alloc_from("kt-b,kt-a", PAGE_SIZE + 1, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
-	KUNIT_EXPECT_PTR_EQ(test, c1->reg, b);
+	KUNIT_EXPECT_PTR_EQ(test, c1->reg, b->core);
 	KUNIT_EXPECT_EQ(test, c1->size, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, kt_free_space(b), SZ_1M - 2 * PAGE_SIZE);
 
@@ -259,14 +260,14 @@ static void cma_regions_test_alloc_from(struct kunit *test)
 	/* A full region passes the request on to the next one. */
 	c3 = cma_alloc_from("kt-b,kt-a", SZ_1M, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c3));
-	KUNIT_EXPECT_PTR_EQ(test, c3->reg, a);
+	KUNIT_EXPECT_PTR_EQ(test, c3->reg, a->core);
 	KUNIT_EXPECT_EQ(test, kt_free_space(a), 0);
 
 	/* Unknown names are skipped. */
 	cma_free(c2);
 	c2 = cma_alloc_from("kt-none,kt-b", PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
-	KUNIT_EXPECT_PTR_EQ(test, c2->reg, b);
+	KUNIT_EXPECT_PTR_EQ(test, c2->reg, b->core);
 
 	cma_free(c1);
 	cma_free(c2);
@@ -353,25 +354,25 @@ static void cma_regions_test_alloc_for(struct kunit *test)
 
 	c1 = cma_alloc_for(video, NULL, SZ_1M, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c1));
-	KUNIT_EXPECT_PTR_EQ(test, c1->reg, b);
+	KUNIT_EXPECT_PTR_EQ(test, c1->reg, b->core);
 	c2 = cma_alloc_for(video, "any", SZ_512K, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c2));
-	KUNIT_EXPECT_PTR_EQ(test, c2->reg, a);
+	KUNIT_EXPECT_PTR_EQ(test, c2->reg, a->core);
 	cma_free(c1);
 
 	c3 = cma_alloc_for(cam, "still", PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c3));
-	KUNIT_EXPECT_PTR_EQ(test, c3->reg, a);
+	KUNIT_EXPECT_PTR_EQ(test, c3->reg, a->core);
 	c4 = cma_alloc_for(cam, NULL, PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c4));
-	KUNIT_EXPECT_PTR_EQ(test, c4->reg, b);
+	KUNIT_EXPECT_PTR_EQ(test, c4->reg, b->core);
 
 	/* A new map takes effect for the next allocation. */
 	cma_free(c4);
 	kt_map(test, "%s=kt-a", dev_name(cam));
 	c4 = cma_alloc_for(cam, NULL, PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c4));
-	KUNIT_EXPECT_PTR_EQ(test, c4->reg, a);
+	KUNIT_EXPECT_PTR_EQ(test, c4->reg, a->core);
 
 	cma_free(c2);
 	cma_free(c3);
@@ -435,15 +436,13 @@ static void cma_regions_test_refcount(struct kunit *test)
 	/* The allocation's reference goes; the chunk stays. */
 	cma_free(chunk);
 	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M - SZ_64K);
-	KUNIT_EXPECT_EQ(test, a->users, 1);
-	KUNIT_EXPECT_EQ(test, cma_region_unregister(a), -EBUSY);
-	KUNIT_EXPECT_TRUE(test, a->registered);
+	KUNIT_EXPECT_EQ(test, a->core->users, 1);
 
 	cma_chunk_put(chunk);
 	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M - SZ_64K);
 	cma_chunk_put(chunk);
 	KUNIT_EXPECT_EQ(test, kt_free_space(a), SZ_1M);
-	KUNIT_EXPECT_EQ(test, a->users, 0);
+	KUNIT_EXPECT_EQ(test, a->core->users, 0);
 
 	/* NULL and error pointers are ignored. */
 	cma_free(NULL);
@@ -451,9 +450,104 @@ static void cma_regions_test_refcount(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, cma_region_unregister(a), 0);
 	KUNIT_EXPECT_FALSE(test, a->registered);
+	KUNIT_EXPECT_NULL(test, a->core);
 	KUNIT_EXPECT_EQ(test, cma_region_unregister(a), -EINVAL);
 	/* And it can come back. */
 	KUNIT_EXPECT_EQ(test, cma_region_register(a), 0);
+}
+
+/*
+ * A driver's remove() cannot fail, and user space may hold a chunk (a
+ * dma-buf, a mapping) for as long as it likes: unregistering succeeds with
+ * chunks alive, the driver frees its structure at once, and the chunks stay
+ * valid until their last reference goes; only then is the memory free to
+ * be registered again.  Under KASAN any use of the freed structures is a
+ * report.  (v1 refused with -EBUSY, and a driver that freed its region
+ * anyway left the chunks' release writing to freed memory.)
+ */
+static void kt_released(void *data)
+{
+	(*(int *)data)++;
+}
+
+static void cma_regions_test_outlive(struct kunit *test)
+{
+	int cleanups = kt_cleanups, released = 0;
+	struct cma_region again = { .name = "kt-a", .start = KT_BASE,
+				    .size = SZ_1M,
+				    .alloc_name = "kunit-bitmap",
+				    .release = kt_released,
+				    .release_data = &released };
+	struct cma_region *named, *priv;
+	struct cma_chunk *c1, *c2;
+	struct cma_info info;
+
+	/* The driver's probe(): its regions, registered and cleaned up. */
+	named = kt_region(test, "kt-a", 0, SZ_1M, "kunit-bitmap");
+	priv = kt_region(test, NULL, SZ_1M, SZ_1M, "kunit-bitmap");
+	c1 = cma_alloc_from("kt-a", SZ_64K, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c1);
+	c2 = cma_alloc_from_region(priv, SZ_64K, 0);
+	if (IS_ERR(c2))
+		cma_free(c1);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c2);
+	/* Another holder of the first, as a dma-buf would be. */
+	cma_chunk_get(c1);
+
+	/*
+	 * The driver's remove(): it unregisters and frees its structures
+	 * (kt_region()'s action unregisters, which fails now, and frees).
+	 */
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(named), 0);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(priv), 0);
+	kunit_release_action(test, kt_region_release, named);
+	kunit_release_action(test, kt_region_release, priv);
+
+	/* Out of reach at once: nothing more is allocated from them. */
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-a"), -ENOENT);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", PAGE_SIZE, 0)),
+			-ENOENT);
+	/* Their memory is still in use: nothing is registered over it. */
+	KUNIT_EXPECT_EQ(test, cma_region_register(&again), -EADDRINUSE);
+	/* Nor can their allocator go while it manages the chunks. */
+	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_allocator), -EBUSY);
+
+	/* The chunks and the core's copies are whole. */
+	KUNIT_EXPECT_STREQ(test, c1->reg->name, "kt-a");
+	KUNIT_EXPECT_NULL(test, c2->reg->name);
+	KUNIT_EXPECT_EQ(test, c1->reg->users, 1);
+	KUNIT_EXPECT_EQ(test, c1->reg->free_space, SZ_1M - SZ_64K);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups);
+
+	cma_free(c2);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups + 1);
+	cma_free(c1);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups + 1);
+	KUNIT_EXPECT_EQ(test, cma_region_register(&again), -EADDRINUSE);
+	/* The last reference: the region is finished, its memory free. */
+	cma_chunk_put(c1);
+	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups + 2);
+	KUNIT_ASSERT_EQ(test, cma_region_register(&again), 0);
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-a"), 0);
+	KUNIT_EXPECT_EQ(test, info.free_size, SZ_1M);
+
+	/* The owner hears when its memory is free: now, with no chunks ... */
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&again), 0);
+	KUNIT_EXPECT_EQ(test, released, 1);
+	/* ... or when the last one goes. */
+	KUNIT_ASSERT_EQ(test, cma_region_register(&again), 0);
+	c1 = cma_alloc_from("kt-a", PAGE_SIZE, 0);
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, c1);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&again), 0);
+	KUNIT_EXPECT_EQ(test, released, IS_ERR_OR_NULL(c1) ? 2 : 1);
+	cma_free(c1);
+	KUNIT_EXPECT_EQ(test, released, 2);
+	/* The core's copy is not a handle. */
+	KUNIT_ASSERT_EQ(test, cma_region_register(&again), 0);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(again.core), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, again.registered);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&again), 0);
+	KUNIT_EXPECT_EQ(test, released, 3);
 }
 
 static void cma_regions_test_private(struct kunit *test)
@@ -487,25 +581,25 @@ static void cma_regions_test_late_attach(struct kunit *test)
 	struct cma_chunk *chunk;
 
 	/* No allocator yet: the region is there but has no room. */
-	KUNIT_EXPECT_NULL(test, a->alloc);
+	KUNIT_EXPECT_NULL(test, a->core->alloc);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", PAGE_SIZE, 0)),
 			-ENOMEM);
 
 	KUNIT_ASSERT_EQ(test, cma_allocator_register(&kt_late), 0);
-	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_late);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->alloc, &kt_late);
 	KUNIT_EXPECT_EQ(test, kt_inits, inits + 1);
 	chunk = cma_alloc_from("kt-a", PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
 
 	/* In use: the allocator cannot go, and nothing is detached. */
 	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), -EBUSY);
-	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_late);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->alloc, &kt_late);
 	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups);
 
 	cma_free(chunk);
 	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), 0);
 	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups + 1);
-	KUNIT_EXPECT_NULL(test, a->alloc);
+	KUNIT_EXPECT_NULL(test, a->core->alloc);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from("kt-a", PAGE_SIZE, 0)),
 			-ENOMEM);
 	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), -ENOENT);
@@ -544,11 +638,11 @@ static void cma_regions_test_alloc_for_name(struct kunit *test)
 	kt_map(test, "kt-byname/still=kt-b;kt-byname=kt-a");
 	c = cma_alloc_for_name("kt-byname", NULL, SZ_512K, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
-	KUNIT_EXPECT_PTR_EQ(test, c->reg, a);
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, a->core);
 	cma_free(c);
 	c = cma_alloc_for_name("kt-byname", "still", SZ_512K, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(c));
-	KUNIT_EXPECT_PTR_EQ(test, c->reg, b);
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, b->core);
 
 	KUNIT_ASSERT_EQ(test, cma_info_for_name(&info, "kt-byname", "still"),
 			0);
@@ -653,7 +747,7 @@ static void cma_regions_test_alloc_user(struct kunit *test)
 	memset(&kt_cleaned, 0, sizeof(kt_cleaned));
 	c = cma_alloc_user(NULL, NULL, "kt-udev,kt-uram", SZ_8K, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "%pe", c);
-	KUNIT_EXPECT_PTR_EQ(test, c->reg, ram);
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, ram->core);
 	KUNIT_EXPECT_TRUE(test, kt_filled(c, 0));
 	KUNIT_EXPECT_EQ(test, kt_cleaned.calls, 1);
 	KUNIT_EXPECT_EQ(test, kt_cleaned.start, c->start);
@@ -711,7 +805,7 @@ static void cma_regions_test_alloc_user(struct kunit *test)
 	cma_free(c);
 	c = cma_alloc_user("kt-udevice", NULL, NULL, SZ_4K, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "%pe", c);
-	KUNIT_EXPECT_PTR_EQ(test, c->reg, ram);
+	KUNIT_EXPECT_PTR_EQ(test, c->reg, ram->core);
 	cma_free(c);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user("kt-uclosed", "any",
 						     NULL, SZ_4K, 0)), -EPERM);
@@ -772,7 +866,7 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 	kt_add_allocator(test, &kt_failing);
 
 	/* Malformed or unknown: nothing changes. */
-	data = a->private_data;
+	data = a->core->private_data;
 	inits = kt_inits;
 	cleanups = kt_cleanups;
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(NULL, "kunit-late"),
@@ -789,8 +883,8 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 	/* The new allocator fails to set up: the old one keeps the region. */
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-failing"),
 			-EIO);
-	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
-	KUNIT_EXPECT_PTR_EQ(test, a->private_data, data);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->alloc, &kt_allocator);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->private_data, data);
 	/* Already in force: nothing to do. */
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-bitmap"), 0);
 	KUNIT_EXPECT_EQ(test, kt_inits, inits);
@@ -803,13 +897,13 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 			-EBUSY);
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-bitmap"),
 			-EBUSY);
-	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
-	KUNIT_EXPECT_PTR_EQ(test, a->private_data, data);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->alloc, &kt_allocator);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->private_data, data);
 	cma_free(chunk);
 
 	/* Idle: the new one is set up before the old one lets go. */
 	KUNIT_EXPECT_EQ(test, cma_region_set_allocator(a, "kunit-late"), 0);
-	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_late);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->alloc, &kt_late);
 	KUNIT_EXPECT_EQ(test, kt_inits, inits + 1);
 	KUNIT_EXPECT_EQ(test, kt_cleanups, cleanups + 1);
 	chunk = cma_alloc_from("kt-a", SZ_1M, 0);
@@ -820,7 +914,7 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 
 	/* Its allocator goes: back to the one the region asked for. */
 	KUNIT_EXPECT_EQ(test, cma_allocator_unregister(&kt_late), 0);
-	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->alloc, &kt_allocator);
 	KUNIT_ASSERT_EQ(test, cma_allocator_register(&kt_late), 0);
 }
 
@@ -890,7 +984,13 @@ static void cma_regions_test_watch(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, cma_region_register(&b), 0);
 	KUNIT_EXPECT_EQ(test, first.adds, existing + 1);
-	KUNIT_EXPECT_PTR_EQ(test, first.last, &b);
+	/* Watchers see the core's copy, never the caller's handle. */
+	KUNIT_EXPECT_PTR_EQ(test, first.last, b.core);
+	KUNIT_EXPECT_PTR_NE(test, first.last, &b);
+	KUNIT_EXPECT_STREQ(test, ((struct cma_region *)first.last)->name,
+			   b.name);
+	KUNIT_EXPECT_PTR_NE(test, ((struct cma_region *)first.last)->name,
+			    b.name);
 	KUNIT_EXPECT_EQ(test, cma_region_unregister(&b), 0);
 	KUNIT_EXPECT_EQ(test, first.dels, 1);
 	KUNIT_EXPECT_EQ(test, second.dels, 1);
@@ -904,6 +1004,7 @@ static void cma_regions_test_watch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, first.adds, existing + 2);
 	KUNIT_EXPECT_EQ(test, first.dels, 2);
 	KUNIT_EXPECT_FALSE(test, b.registered);
+	KUNIT_EXPECT_NULL(test, b.core);
 	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-b"), -ENOENT);
 	KUNIT_EXPECT_EQ(test, cma_region_unregister(&b), -EINVAL);
 	second.veto = 0;
@@ -916,7 +1017,7 @@ static void cma_regions_test_watch(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, cma_region_register(&b), 0);
 	KUNIT_EXPECT_EQ(test, first.adds, existing + 2);
 	KUNIT_EXPECT_EQ(test, cma_region_unregister(&b), 0);
-	KUNIT_EXPECT_PTR_EQ(test, a->alloc, &kt_allocator);
+	KUNIT_EXPECT_PTR_EQ(test, a->core->alloc, &kt_allocator);
 }
 
 static struct kunit_case cma_core_cases[] = {
@@ -930,6 +1031,7 @@ static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE(cma_regions_test_alloc_user),
 	KUNIT_CASE(cma_regions_test_info),
 	KUNIT_CASE(cma_regions_test_refcount),
+	KUNIT_CASE(cma_regions_test_outlive),
 	KUNIT_CASE(cma_regions_test_private),
 	KUNIT_CASE(cma_regions_test_late_attach),
 	KUNIT_CASE(cma_regions_test_allocator_invalid),

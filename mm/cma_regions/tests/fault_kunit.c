@@ -174,10 +174,12 @@ static void kf_register(struct kf_ctx *c, struct cma_region *reg)
 			0);
 }
 
+/* @reg: a handle the test registered; the state is in the core's copy. */
 static size_t kf_free_space(struct cma_region *reg)
 {
 	size_t free;
 
+	reg = reg->core;
 	mutex_lock(&reg->lock);
 	free = reg->free_space;
 	mutex_unlock(&reg->lock);
@@ -187,7 +189,7 @@ static size_t kf_free_space(struct cma_region *reg)
 /* The best-fit trees agree, and the free space is what it was. */
 static void kf_expect_intact(struct kf_ctx *c, struct cma_region *reg)
 {
-	const char *err = cma_bf_verify(reg, NULL, NULL);
+	const char *err = cma_bf_verify(reg->core, NULL, NULL);
 
 	KUNIT_EXPECT_NULL_MSG(c->test, err, "%s", err);
 	KUNIT_EXPECT_EQ(c->test, kf_free_space(reg), c->free_before);
@@ -265,7 +267,7 @@ static void kf_check_alloc(struct kf_ctx *c, int ret)
 		kf_expect_intact(c, &c->reg);
 		return;
 	}
-	KUNIT_EXPECT_PTR_EQ(c->test, c->chunk->reg, &c->reg);
+	KUNIT_EXPECT_PTR_EQ(c->test, c->chunk->reg, c->reg.core);
 	KUNIT_EXPECT_EQ(c->test, kf_free_space(&c->reg),
 			c->free_before - SZ_64K);
 }
@@ -342,7 +344,7 @@ static void cma_regions_test_fault_free(struct kunit *test)
 	WRITE_ONCE(current->fail_nth, 0);
 	KUNIT_EXPECT_EQ(test, kf_free_space(&c->reg),
 			c->free_before + 2 * SZ_64K);
-	KUNIT_EXPECT_NULL(test, cma_bf_verify(&c->reg, NULL, NULL));
+	KUNIT_EXPECT_NULL(test, cma_bf_verify(c->reg.core, NULL, NULL));
 	kf_unfragment(c);
 }
 
@@ -390,8 +392,8 @@ static void kf_check_switch(struct kf_ctx *c, int ret)
 {
 	struct cma_chunk *chunk;
 
-	KUNIT_EXPECT_PTR_EQ(c->test, c->reg.alloc,
-			    ret ? c->other.alloc : &c->clone);
+	KUNIT_EXPECT_PTR_EQ(c->test, c->reg.core->alloc,
+			    ret ? c->other.core->alloc : &c->clone);
 	c->free_before = c->reg.size;
 	kf_expect_intact(c, &c->reg);
 	/* Whichever allocator is in force works. */
@@ -421,7 +423,7 @@ static void cma_regions_test_fault_switch(struct kunit *test)
 	kf_register(c, &c->reg);
 	kf_register(c, &c->other);
 	/* Best-fit under another name: its state is allocated anew. */
-	c->clone = *c->other.alloc;
+	c->clone = *c->other.core->alloc;
 	c->clone.name = "kunit-fault";
 	KUNIT_ASSERT_EQ(test, cma_allocator_register(&c->clone), 0);
 	KUNIT_ASSERT_EQ(test,

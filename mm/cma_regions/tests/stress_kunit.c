@@ -68,12 +68,17 @@ static __printf(2, 3) void ks_error(struct ks_state *s, const char *fmt, ...)
 	va_end(args);
 }
 
+/*
+ * Which of our regions @reg (a chunk's: the core's copy) is; by address,
+ * since ks-tmp gets a new copy at every registration.
+ */
 static int ks_index(struct ks_state *s, struct cma_region *reg)
 {
 	int i;
 
 	for (i = 0; i < KS_NR; i++)
-		if (reg == &s->reg[i])
+		if (reg->start == s->reg[i].start &&
+		    reg->size == s->reg[i].size)
 			return i;
 	return -1;
 }
@@ -290,7 +295,16 @@ static int ks_churn_fn(void *data)
 		ret = cma_allocator_register(&s->alloc_b);
 		if (ret)
 			ks_error(s, "register allocator b: %d", ret);
-		ret = cma_region_register(tmp);
+		/*
+		 * Chunks of the last ks-tmp that workers still hold (it went
+		 * while they had them) keep its memory in use until released.
+		 */
+		while ((ret = cma_region_register(tmp)) == -EADDRINUSE &&
+		       !kthread_should_stop())
+			usleep_range(50, 100);
+		/* Stopped while a mailbox held one; b goes at the end. */
+		if (ret == -EADDRINUSE)
+			break;
 		if (ret)
 			ks_error(s, "register ks-tmp: %d", ret);
 		ret = cma_region_register(priv);
@@ -299,19 +313,27 @@ static int ks_churn_fn(void *data)
 		chunk = cma_alloc_from_region(priv, SZ_64K, SZ_64K);
 		if (IS_ERR(chunk)) {
 			ks_error(s, "private alloc: %ld", PTR_ERR(chunk));
-		} else {
-			ks_claim(s, chunk, SZ_64K, SZ_64K);
-			if (cma_region_unregister(priv) != -EBUSY)
-				ks_error(s, "busy private region unregistered");
-			ks_release(s, chunk);
+		} else if (!ks_claim(s, chunk, SZ_64K, SZ_64K)) {
+			cma_free(chunk);
+			chunk = ERR_PTR(-EINVAL);
 		}
+		/* A driver going while its chunk lives: the chunk outlives it. */
 		ret = cma_region_unregister(priv);
 		if (ret)
 			ks_error(s, "unregister private: %d", ret);
+		if (!IS_ERR(chunk)) {
+			struct cma_chunk *late;
+
+			late = cma_alloc_from_region(priv, SZ_64K, 0);
+			if (!IS_ERR(late)) {
+				ks_error(s, "allocated from an unregistered region");
+				cma_free(late);
+			}
+			ks_release(s, chunk);
+		}
 		usleep_range(200, 400);
-		/* Workers may hold chunks of ks-tmp: wait for them. */
-		while ((ret = cma_region_unregister(tmp)) == -EBUSY)
-			usleep_range(50, 100);
+		/* Workers may hold chunks of ks-tmp: they outlive it. */
+		ret = cma_region_unregister(tmp);
 		if (ret)
 			ks_error(s, "unregister ks-tmp: %d", ret);
 		/* A region may use b; it must be idle first. */
@@ -380,9 +402,9 @@ static void cma_regions_test_stress(struct kunit *test)
 		}
 	}
 	/* Two allocators that are best-fit under other names. */
-	s->alloc_a = *s->reg[0].alloc;
+	s->alloc_a = *s->reg[0].core->alloc;
 	s->alloc_a.name = "kunit-stress-a";
-	s->alloc_b = *s->reg[0].alloc;
+	s->alloc_b = *s->reg[0].core->alloc;
 	s->alloc_b.name = "kunit-stress-b";
 	KUNIT_EXPECT_EQ(test, cma_allocator_register(&s->alloc_a), 0);
 	/*
@@ -409,6 +431,10 @@ static void cma_regions_test_stress(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(s->mailbox); i++)
 		if (s->mailbox[i])
 			cma_chunk_put(s->mailbox[i]);
+	/* Still registered if the churn stopped waiting for ks-tmp. */
+	ret = cma_allocator_unregister(&s->alloc_b);
+	KUNIT_EXPECT_TRUE_MSG(test, !ret || ret == -ENOENT,
+			      "unregister allocator b: %d", ret);
 
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&s->errors), 0, "first: %s",
 			    s->first_error);
@@ -429,6 +455,8 @@ static void cma_regions_test_stress(struct kunit *test)
 		struct cma_region *reg = &s->reg[i];
 
 		KUNIT_EXPECT_EQ(test, cma_region_set_allocator(reg, "bf"), 0);
+		/* The state is in the core's copy. */
+		reg = reg->core;
 		mutex_lock(&reg->lock);
 		KUNIT_EXPECT_EQ_MSG(test, reg->users, 0, "region %d", i);
 		KUNIT_EXPECT_EQ_MSG(test, reg->free_space, reg->size,
@@ -444,6 +472,11 @@ static void cma_regions_test_stress(struct kunit *test)
 				      "region %d", i);
 	KUNIT_EXPECT_FALSE(test, s->reg[KS_TMP].registered);
 	KUNIT_EXPECT_FALSE(test, s->reg[KS_TMP_PRIV].registered);
+	/* Every unregistered ks-tmp was finished: its memory is free. */
+	KUNIT_EXPECT_EQ(test, cma_region_register(&s->reg[KS_TMP]), 0);
+	KUNIT_EXPECT_EQ(test, cma_region_register(&s->reg[KS_TMP_PRIV]), 0);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&s->reg[KS_TMP]), 0);
+	KUNIT_EXPECT_EQ(test, cma_region_unregister(&s->reg[KS_TMP_PRIV]), 0);
 	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "ks-0,ks-1,ks-2,ks-3"), 0);
 	KUNIT_EXPECT_EQ(test, info.count, 4);
 	KUNIT_EXPECT_EQ(test, info.free_size, 4 * KS_REGION_SIZE);

@@ -65,10 +65,11 @@ static struct cma_allocator ks_b = {
 	.free = ks_free,
 };
 
+/* Chunks a failed test left keep the core's copy, not this handle. */
 static void ks_region_release(void *data)
 {
-	if (!cma_region_unregister(data))
-		kfree(data);
+	cma_region_unregister(data);
+	kfree(data);
 }
 
 static struct cma_region *ks_region(struct kunit *test, const char *name,
@@ -428,7 +429,7 @@ static void cma_sysfs_test_map_steers(struct kunit *test)
 			(ssize_t)strlen(map));
 	chunk = cma_alloc_for(dev, NULL, PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
-	KUNIT_EXPECT_PTR_EQ(test, chunk->reg, one);
+	KUNIT_EXPECT_PTR_EQ(test, chunk->reg, one->core);
 	cma_free(chunk);
 
 	snprintf(map, sizeof(map), "%s=kt-two", dev_name(dev));
@@ -436,14 +437,14 @@ static void cma_sysfs_test_map_steers(struct kunit *test)
 			(ssize_t)strlen(map));
 	chunk = cma_alloc_for(dev, NULL, PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
-	KUNIT_EXPECT_PTR_EQ(test, chunk->reg, two);
+	KUNIT_EXPECT_PTR_EQ(test, chunk->reg, two->core);
 	cma_free(chunk);
 
 	/* A rejected map leaves the last one steering. */
 	KUNIT_EXPECT_EQ(test, ks_write(test, top, "map", "x=", 2), -EINVAL);
 	chunk = cma_alloc_for(dev, NULL, PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
-	KUNIT_EXPECT_PTR_EQ(test, chunk->reg, two);
+	KUNIT_EXPECT_PTR_EQ(test, chunk->reg, two->core);
 	cma_free(chunk);
 }
 
@@ -479,7 +480,7 @@ static void cma_sysfs_test_alloc_write(struct kunit *test)
 				(ssize_t)c->err);
 		KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "alloc", 0644),
 				   "kunit-sa\n");
-		KUNIT_EXPECT_PTR_EQ(test, reg->alloc, &ks_a);
+		KUNIT_EXPECT_PTR_EQ(test, reg->core->alloc, &ks_a);
 		KUNIT_EXPECT_EQ(test, ks_inits, inits);
 	} else {
 		KUNIT_EXPECT_EQ(test, ks_write(test, dir, "alloc", c->val, len),
@@ -510,7 +511,7 @@ static void cma_sysfs_test_alloc_busy(struct kunit *test)
 	/* Idle again: the switch goes through and the region works. */
 	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "alloc", "kunit-sb\n", 9),
 			9);
-	KUNIT_EXPECT_PTR_EQ(test, reg->alloc, &ks_b);
+	KUNIT_EXPECT_PTR_EQ(test, reg->core->alloc, &ks_b);
 	chunk = cma_alloc_from("kt-busy", PAGE_SIZE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
 	KUNIT_EXPECT_EQ(test, chunk->start, reg->start);
