@@ -31,7 +31,10 @@ struct cma_allocator;
  *		used through cma_alloc_from_region().
  * @start:	Physical start address; page aligned.  Zero before an early
  *		region is reserved means "anywhere".
- * @size:	Size in bytes; page aligned.
+ * @size:	Size in bytes; page aligned.  A &phys_addr_t, as a &struct
+ *		resource's size is: with LPAE a region may reach 4 GiB and
+ *		beyond.  The region must not wrap around the physical
+ *		address space; it may end at its very top.
  * @alignment:	Alignment of @start when an early region is placed by the
  *		kernel: zero or a power of two of at least %PAGE_SIZE.
  * @alloc_name:	Name of the allocator to manage this region, or NULL for the
@@ -57,7 +60,7 @@ struct cma_allocator;
 struct cma_region {
 	const char *name;
 	phys_addr_t start;
-	size_t size;
+	phys_addr_t size;
 	phys_addr_t alignment;
 	const char *alloc_name;
 	bool kernel_only;
@@ -68,9 +71,10 @@ struct cma_region {
 	/*
 	 * In the caller's handle, the core's copy while registered; in the
 	 * copy, itself.  Written under cma_regions_config_mutex and
-	 * cma_regions_mutex with WRITE_ONCE().  The fields from @alloc to
-	 * @dead are only ever used in the copy; @list, @registered and
-	 * @reserved in both.
+	 * cma_regions_mutex (published with smp_store_release()); read with
+	 * READ_ONCE() by allocations, which the core's SRCU keeps the copy
+	 * alive for.  The fields from @alloc to @dead are only ever used in
+	 * the copy; @list, @registered and @reserved in both.
 	 */
 	struct cma_region *core;
 	/* Set under cma_regions_mutex and @lock; stable while either is held. */
@@ -81,7 +85,7 @@ struct cma_region {
 	 */
 	struct mutex lock;
 	void *private_data;
-	size_t free_space;
+	phys_addr_t free_space;
 	unsigned int users;
 	/* Unregistered: the release of the last chunk frees the copy. */
 	bool dead;
@@ -93,15 +97,19 @@ struct cma_region {
 	 */
 	bool user;
 	/*
-	 * Linked, and @registered set, under cma_regions_config_mutex and
-	 * cma_regions_mutex (or at early boot, single threaded); stable
-	 * while either is held.  An unregistered copy with chunks alive is
-	 * on the core's list of dead regions, unlinked from it under
+	 * Linked, and @registered set (WRITE_ONCE()), under
+	 * cma_regions_config_mutex and cma_regions_mutex (or at early boot,
+	 * single threaded); stable while either is held.  The core's list
+	 * of registered regions is an SRCU list, walked by allocations
+	 * without either.  An unregistered copy with chunks alive is on the
+	 * core's list of dead regions, unlinked from it under
 	 * cma_regions_mutex alone by the release of its last chunk.
 	 */
 	struct list_head list;
 	bool registered;
 	bool reserved;
+	/* Frees the core's copy (see cma_region_unregister()). */
+	struct rcu_head rcu;
 };
 
 /**
@@ -141,7 +149,9 @@ struct cma_chunk {
  *		fail.
  *
  * The core calls every operation with the region's lock held, so calls for
- * one region are serialised and may sleep.  @alloc sees only valid requests:
+ * one region are serialised and may sleep; @alloc runs inside a read-side
+ * critical section of the core's SRCU, so it must not unregister a region
+ * nor wait for someone who does.  @alloc sees only valid requests:
  * @chunk->size is a non-zero multiple of %PAGE_SIZE not larger than the
  * region's free space, and @alignment is a power of two of at least
  * %PAGE_SIZE.
@@ -170,12 +180,15 @@ struct cma_allocator {
  * @total_size:		Sum of the regions' sizes.
  * @free_size:		Sum of the regions' free space.
  * @count:		Number of regions.
+ *
+ * 64 bits wide whatever &phys_addr_t is: on a 32-bit physical address space
+ * the regions may end at 4 GiB and add up to more.
  */
 struct cma_info {
-	phys_addr_t lower_bound;
-	phys_addr_t upper_bound;
-	size_t total_size;
-	size_t free_size;
+	u64 lower_bound;
+	u64 upper_bound;
+	u64 total_size;
+	u64 free_size;
 	unsigned int count;
 };
 

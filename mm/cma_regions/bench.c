@@ -41,6 +41,14 @@
  * is measured at the end of the trace: the chunk handle the framework
  * allocates and the allocator's slab memory for best fit, the node for
  * drm_mm and the floor, the bitmap for gen_pool and upstream CMA.
+ *
+ * A last case shows that allocations from different regions do not
+ * serialise: two threads, each bound to a CPU of its own, allocate and
+ * free through the map (cma_alloc_for_name(), the path of cma_alloc_for())
+ * with 64 chunks live each, first one thread alone, then two from two
+ * regions, then two from one region, where the region's lock serialises
+ * them.  It needs two CPUs.
+ *
  * By default it runs a short smoke version; boot with
  * ``cma_regions_bench.full=1`` for the full one.
  */
@@ -51,7 +59,10 @@
 #include <linux/cma.h>
 #include <linux/cma_regions.h>
 #include <linux/dma-map-ops.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/genalloc.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/moduleparam.h>
@@ -179,7 +190,7 @@ static void bf_free(struct bench_ctx *b, u32 slot)
 	mutex_unlock(&reg->lock);
 }
 
-static void bf_hole(void *arg, phys_addr_t start, size_t size)
+static void bf_hole(void *arg, phys_addr_t start, phys_addr_t size)
 {
 	u64 *max = arg;
 
@@ -793,8 +804,157 @@ static void cma_regions_bench_trace(struct kunit *test)
 	kvfree(t.ops);
 }
 
+#define BENCH_PAR_LIVE	64
+
+struct bench_worker {
+	const char *dev;		/* the device name the map knows */
+	unsigned int nr;		/* alloc/free pairs */
+	u64 seed;
+	struct completion *go;
+	struct completion done;
+	u64 ns;
+	int err;
+};
+
+static int bench_worker_fn(void *arg)
+{
+	struct bench_worker *w = arg;
+	struct cma_chunk *live[BENCH_PAR_LIVE] = {};
+	struct rnd_state rnd;
+	unsigned int i;
+	u64 t0;
+
+	prandom_seed_state(&rnd, w->seed);
+	wait_for_completion(w->go);
+	t0 = ktime_get_ns();
+	for (i = 0; i < w->nr && !w->err; i++) {
+		struct cma_chunk **slot = &live[i % BENCH_PAR_LIVE];
+		/* Log-uniform, 1 to 255 pages, as the traces'. */
+		u32 order = prandom_u32_state(&rnd) % 8;
+		size_t pages = (1U << order) +
+			       prandom_u32_state(&rnd) % (1U << order);
+
+		cma_free(*slot);
+		*slot = cma_alloc_for_name(w->dev, NULL, pages << PAGE_SHIFT,
+					   0);
+		if (IS_ERR(*slot)) {
+			w->err = PTR_ERR(*slot);
+			*slot = NULL;
+		}
+	}
+	w->ns = ktime_get_ns() - t0;
+	for (i = 0; i < BENCH_PAR_LIVE; i++)
+		cma_free(live[i]);
+	complete(&w->done);
+	return 0;
+}
+
+/* Runs a worker per name of @devs, on @cpus; returns the wall time. */
+static u64 bench_parallel_run(struct kunit *test, const unsigned int *cpus,
+			      const char *const *devs, unsigned int n,
+			      unsigned int nr)
+{
+	struct task_struct *tsk[2];
+	struct bench_worker w[2];
+	DECLARE_COMPLETION_ONSTACK(go);
+	unsigned int i;
+	u64 wall = 0;
+
+	for (i = 0; i < n; i++) {
+		w[i] = (struct bench_worker){ .dev = devs[i], .nr = nr,
+					      .seed = 0x9a7 + i, .go = &go };
+		init_completion(&w[i].done);
+		tsk[i] = kthread_create(bench_worker_fn, &w[i], "cma_bench/%u",
+					i);
+		if (IS_ERR(tsk[i])) {
+			KUNIT_FAIL(test, "kthread_create: %pe", tsk[i]);
+			/* Never woken, the others never run their function. */
+			while (i--)
+				kthread_stop(tsk[i]);
+			return 0;
+		}
+		kthread_bind(tsk[i], cpus[i]);
+	}
+	for (i = 0; i < n; i++)
+		wake_up_process(tsk[i]);
+	complete_all(&go);
+	for (i = 0; i < n; i++) {
+		wait_for_completion(&w[i].done);
+		KUNIT_EXPECT_EQ_MSG(test, w[i].err, 0, "%s", w[i].dev);
+		wall = max(wall, w[i].ns);
+	}
+	return wall;
+}
+
+static void cma_regions_bench_parallel(struct kunit *test)
+{
+	static const char *const one[] = { "bench-a0" };
+	static const char *const two[] = { "bench-a0", "bench-b1" };
+	static const char *const same[] = { "bench-a0", "bench-a1" };
+	static const struct {
+		const char *desc;
+		const char *const *devs;
+		unsigned int n;
+	} runs[] = {
+		{ "1 thread, 1 region", one, 1 },
+		{ "2 threads, 2 regions", two, 2 },
+		{ "2 threads, 1 region", same, 2 },
+	};
+	struct cma_region *regs;
+	unsigned int nr = full ? 200000 : 5000, i, cpus[2];
+	u64 base = 0;
+	char *saved;
+	int ret;
+
+	cpus[0] = cpumask_first(cpu_online_mask);
+	cpus[1] = cpumask_next(cpus[0], cpu_online_mask);
+	if (cpus[1] >= nr_cpu_ids)
+		kunit_skip(test, "needs two CPUs");
+	saved = kunit_kzalloc(test, CMA_MAP_MAX + 1, GFP_KERNEL);
+	regs = kunit_kcalloc(test, 2, sizeof(*regs), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	KUNIT_ASSERT_NOT_NULL(test, regs);
+	regs[0] = (struct cma_region){ .name = "bench-ra", .start = BENCH_BASE,
+				       .size = SZ_256M, .alloc_name = "bf" };
+	regs[1] = (struct cma_region){ .name = "bench-rb",
+				       .start = BENCH_BASE + SZ_1G,
+				       .size = SZ_256M, .alloc_name = "bf" };
+	KUNIT_ASSERT_EQ(test, cma_region_register(&regs[0]), 0);
+	ret = cma_region_register(&regs[1]);
+	if (ret)
+		goto out_a;
+	cma_map_print(saved, CMA_MAP_MAX + 1);
+	ret = cma_map_replace("bench-a?=bench-ra;bench-b?=bench-rb");
+	if (ret)
+		goto out_b;
+
+	kunit_info(test, "cma_regions_bench: parallel: %u alloc/free pairs per thread, %u live, through the map\n",
+		   nr, BENCH_PAR_LIVE);
+	kunit_info(test, "cma_regions_bench: | run | ns/pair per thread | pairs/s | x one thread |\n");
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		u64 wall = bench_parallel_run(test, cpus, runs[i].devs,
+					      runs[i].n, nr);
+		u64 rate = div64_u64((u64)nr * runs[i].n * NSEC_PER_SEC,
+				     max(wall, 1ULL));
+
+		if (!i)
+			base = max(rate, 1ULL);
+		kunit_info(test, "cma_regions_bench: | %s | %llu | %llu | %llu.%02llu |\n",
+			   runs[i].desc, div_u64(wall, nr), rate,
+			   div64_u64(rate * 100, base) / 100,
+			   div64_u64(rate * 100, base) % 100);
+	}
+	KUNIT_EXPECT_EQ(test, cma_map_replace(saved), 0);
+out_b:
+	cma_region_unregister(&regs[1]);
+out_a:
+	cma_region_unregister(&regs[0]);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+}
+
 static struct kunit_case bench_kunit_cases[] = {
 	KUNIT_CASE_PARAM(cma_regions_bench_trace, bench_gen_params),
+	KUNIT_CASE(cma_regions_bench_parallel),
 	{}
 };
 

@@ -77,7 +77,7 @@ struct cma_bf_hole {
 		struct cma_bf_hole *next_spare;
 	};
 	phys_addr_t start;
-	size_t size;
+	phys_addr_t size;
 };
 
 /**
@@ -170,7 +170,8 @@ static void cma_bf_insert_by_size(struct cma_bf *bf, struct cma_bf_hole *hole)
 }
 
 /* The smallest hole of at least @size bytes. */
-static struct cma_bf_hole *cma_bf_lower_bound(struct cma_bf *bf, size_t size)
+static struct cma_bf_hole *cma_bf_lower_bound(struct cma_bf *bf,
+					      phys_addr_t size)
 {
 	struct rb_node *node = bf->by_size.rb_node;
 	struct cma_bf_hole *best = NULL;
@@ -205,9 +206,8 @@ static struct cma_bf_hole *cma_bf_find(struct cma_bf *bf, size_t size,
 	int i;
 
 	/* Any hole this large fits, wherever it starts. */
-	if (alignment - PAGE_SIZE <= SIZE_MAX - size)
-		sure = cma_bf_lower_bound(bf, size +
-					  (size_t)(alignment - PAGE_SIZE));
+	if (alignment - PAGE_SIZE <= PHYS_ADDR_MAX - size)
+		sure = cma_bf_lower_bound(bf, size + (alignment - PAGE_SIZE));
 
 	for (i = 0; hole; i++) {
 		struct rb_node *next;
@@ -227,22 +227,25 @@ static int cma_bf_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 {
 	struct cma_bf *bf = reg->private_data;
 	struct cma_bf_hole *hole, *tail;
-	phys_addr_t start, end;
+	phys_addr_t start, last, hole_last;
 	unsigned long holes;
+	bool rest;
 
 	hole = cma_bf_find(bf, chunk->size, alignment);
 	if (!hole)
 		return -ENOMEM;
+	/* Last addresses: a region may end at the top of the address space. */
 	start = ALIGN(hole->start, alignment);
-	end = start + chunk->size;
+	last = start + (chunk->size - 1);
+	hole_last = hole->start + (hole->size - 1);
+	rest = last < hole_last;
 
 	/*
 	 * The holes left once the chunk is cut out, and the structures that
 	 * state needs: at most one more than now, taken before anything
 	 * changes.
 	 */
-	holes = bf->holes - 1 + (start > hole->start) +
-		(end < hole->start + hole->size);
+	holes = bf->holes - 1 + (start > hole->start) + rest;
 	if (bf->holes + bf->spares < cma_bf_needed(holes, bf->chunks + 1)) {
 		tail = kmem_cache_alloc(cma_bf_cache, GFP_KERNEL);
 		if (!tail)
@@ -252,24 +255,24 @@ static int cma_bf_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 
 	rb_erase(&hole->by_size, &bf->by_size);
 
-	if (end < hole->start + hole->size) {
+	if (rest) {
 		/* Keep the rest behind the chunk. */
 		if (start > hole->start) {
 			tail = cma_bf_pop_spare(bf);
-			tail->start = end;
-			tail->size = hole->start + hole->size - end;
+			tail->start = last + 1;
+			tail->size = hole_last - last;
 			cma_bf_insert_by_start(bf, tail);
 			cma_bf_insert_by_size(bf, tail);
 		} else {
-			hole->size -= end - hole->start;
-			hole->start = end;
+			hole->size -= chunk->size;
+			hole->start = last + 1;
 		}
 	}
 	if (start > hole->start) {
 		/* Keep the space skipped for alignment. */
 		hole->size = start - hole->start;
 		cma_bf_insert_by_size(bf, hole);
-	} else if (end < hole->start + hole->size) {
+	} else if (rest) {
 		cma_bf_insert_by_size(bf, hole);
 	} else {
 		rb_erase(&hole->by_start, &bf->by_start);
@@ -286,7 +289,7 @@ static int cma_bf_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 static void cma_bf_free(struct cma_region *reg, struct cma_chunk *chunk)
 {
 	struct cma_bf_hole *prev = NULL, *next = NULL, *hole;
-	phys_addr_t start = chunk->start, end = start + chunk->size;
+	phys_addr_t start = chunk->start, last = start + (chunk->size - 1);
 	struct cma_bf *bf = reg->private_data;
 	struct rb_node *node = bf->by_start.rb_node;
 
@@ -303,14 +306,14 @@ static void cma_bf_free(struct cma_region *reg, struct cma_chunk *chunk)
 		}
 	}
 	/* A chunk overlapping free space means the core lost track. */
-	if (WARN_ON_ONCE((prev && prev->start + prev->size > start) ||
-			 (next && next->start < end)))
+	if (WARN_ON_ONCE((prev && prev->start + (prev->size - 1) >= start) ||
+			 (next && next->start <= last)))
 		return;
 
 	if (prev && prev->start + prev->size == start) {
 		rb_erase(&prev->by_size, &bf->by_size);
 		prev->size += chunk->size;
-		if (next && next->start == end) {
+		if (next && next->start - 1 == last) {
 			prev->size += next->size;
 			rb_erase(&next->by_size, &bf->by_size);
 			rb_erase(&next->by_start, &bf->by_start);
@@ -318,7 +321,7 @@ static void cma_bf_free(struct cma_region *reg, struct cma_chunk *chunk)
 			bf->holes--;
 		}
 		cma_bf_insert_by_size(bf, prev);
-	} else if (next && next->start == end) {
+	} else if (next && next->start - 1 == last) {
 		rb_erase(&next->by_size, &bf->by_size);
 		next->start = start;
 		next->size += chunk->size;
@@ -396,12 +399,13 @@ static int cma_bf_init(struct cma_region *reg)
  */
 const char *cma_bf_verify(struct cma_region *reg,
 			  void (*hole)(void *arg, phys_addr_t start,
-				       size_t size),
+				       phys_addr_t size),
 			  void *arg)
 {
 	struct cma_bf_hole *h, *prev = NULL, *spare;
 	const char *err = NULL;
-	size_t holes = 0, sized = 0, spares = 0, free = 0;
+	size_t holes = 0, sized = 0, spares = 0;
+	phys_addr_t free = 0;
 	struct rb_node *node;
 	struct cma_bf *bf;
 

@@ -25,11 +25,18 @@
  * about regions coming and going).  cma_regions_mutex guards the lists of
  * regions and allocators, the map in force and which allocator a region
  * uses; the lists change with both held.  Each region's own lock guards its
- * free space, its users and its allocator's state, so allocations from
- * different regions run in parallel.  The locks nest in that order.
- * Allocations, the map and the sysfs files never take the configuration
- * mutex, so watchers can remove sysfs files with it held.  All entry points
- * may sleep.
+ * free space, its users and its allocator's state.  The locks nest in that
+ * order.
+ *
+ * Allocations take no global lock: they find the map in force and the
+ * regions it names inside an SRCU read-side critical section of
+ * cma_regions_srcu and then take the region's own lock only, so
+ * allocations from different regions run in parallel.  The map is compiled
+ * when it is set, never parsed on the allocation path.  A map replaced, or
+ * a region unregistered, stays valid until the allocations that may have
+ * found it are done.  Allocations, the map and the sysfs files never take
+ * the configuration mutex, so watchers can remove sysfs files with it
+ * held.  All entry points may sleep.
  */
 
 #define pr_fmt(fmt) "cma_regions: " fmt
@@ -54,21 +61,34 @@
 #include <linux/notifier.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/string.h>
 
 #include "internal.h"
 
 /**
- * struct cma_map - the map in force
- * @ref:	Held by the core while the map is in force and by every
- *		allocation walking it.
- * @str:	The map's validated text.
+ * struct cma_map - the map in force, compiled
+ * @rcu:	Frees a replaced map once no allocation can be using it.
+ * @str:	The map's validated text, after @pats.
+ * @nr:		Number of patterns.
+ * @pats:	The map's patterns, in order, pointing into @str.
  */
 struct cma_map {
-	struct kref ref;
-	char str[];
+	struct rcu_head rcu;
+	char *str;
+	unsigned int nr;
+	struct cma_map_pattern pats[] __counted_by(nr);
 };
+
+/*
+ * Allocations and cma_info_*() find the map in force, the regions on
+ * cma_regions_list and a handle's copy (&cma_region.core) inside a
+ * read-side critical section of it; they may sleep there, on a region's
+ * lock.
+ */
+DEFINE_STATIC_SRCU(cma_regions_srcu);
 
 /*
  * Serialises registering and unregistering regions and allocators, and
@@ -78,9 +98,9 @@ static DEFINE_MUTEX(cma_regions_config_mutex);
 static RAW_NOTIFIER_HEAD(cma_regions_chain);
 
 /*
- * Guards cma_regions_list, cma_regions_dead, cma_allocators_list,
- * cma_map_current and the &cma_region.alloc and &cma_region.registered
- * fields of every region.
+ * Guards changes to cma_regions_list (an SRCU list, see cma_regions_srcu),
+ * cma_regions_dead, cma_allocators_list and cma_map_current, and the
+ * &cma_region.alloc and &cma_region.registered fields of every region.
  */
 static DEFINE_MUTEX(cma_regions_mutex);
 static LIST_HEAD(cma_regions_list);
@@ -91,7 +111,7 @@ static LIST_HEAD(cma_regions_list);
  */
 static LIST_HEAD(cma_regions_dead);
 static LIST_HEAD(cma_allocators_list);
-static struct cma_map *cma_map_current;
+static struct cma_map __rcu *cma_map_current;
 
 /*
  * Early boot state, per origin; single threaded, gone after init.  The
@@ -129,69 +149,59 @@ static const char *const cma_early_origin_name[CMA_EARLY_NR] __initconst = {
 	[CMA_EARLY_PARAM] = "boot parameters",
 };
 
+/* Copies and compiles @str; returns ERR_PTR() of -EINVAL or -ENOMEM. */
 static struct cma_map *cma_map_alloc(const char *str)
 {
 	size_t len = strlen(str);
 	struct cma_map *map;
+	int nr;
 
-	map = kmalloc(struct_size(map, str, len + 1), GFP_KERNEL);
+	nr = cma_map_compile(str, NULL, 0);
+	if (nr < 0)
+		return ERR_PTR(nr);
+	map = kmalloc(size_add(struct_size(map, pats, nr), len + 1),
+		      GFP_KERNEL);
 	if (!map)
-		return NULL;
-	kref_init(&map->ref);
+		return ERR_PTR(-ENOMEM);
+	map->nr = nr;
+	map->str = (char *)&map->pats[nr];
 	memcpy(map->str, str, len + 1);
+	/* The patterns point into the copy. */
+	if (WARN_ON_ONCE(cma_map_compile(map->str, map->pats, nr) != nr)) {
+		kfree(map);
+		return ERR_PTR(-EINVAL);
+	}
 	return map;
 }
 
-static void cma_map_release(struct kref *ref)
+static void cma_map_free_rcu(struct rcu_head *rcu)
 {
-	kfree(container_of(ref, struct cma_map, ref));
-}
-
-static void cma_map_put(struct cma_map *map)
-{
-	if (map)
-		kref_put(&map->ref, cma_map_release);
-}
-
-static struct cma_map *cma_map_get_current(void)
-{
-	struct cma_map *map;
-
-	mutex_lock(&cma_regions_mutex);
-	map = cma_map_current;
-	if (map)
-		kref_get(&map->ref);
-	mutex_unlock(&cma_regions_mutex);
-	return map;
+	kfree(container_of(rcu, struct cma_map, rcu));
 }
 
 /*
  * Finds the regions the map in force gives @dev_name and @type (NULL for
- * the default type).  On success *@list points into *@map, which the
- * caller releases with cma_map_put().  A malformed name or type is -EINVAL
- * whether or not a map is set; no map, or no rule, is -ENOENT.
+ * the default type); *@list then points into the map, valid until the
+ * caller leaves its read-side critical section of cma_regions_srcu.  A
+ * malformed name or type is -EINVAL whether or not a map is set; no map,
+ * or no rule, is -ENOENT.
  */
 static int cma_map_lookup(const char *dev_name, const char *type,
-			  struct cma_map **map, const char **list, size_t *len)
+			  const char **list, size_t *len)
 {
-	int ret;
+	struct cma_map *map = srcu_dereference(cma_map_current,
+					       &cma_regions_srcu);
 
-	*map = cma_map_get_current();
-	ret = cma_map_match(*map ? (*map)->str : "", dev_name,
-			    type ?: CMA_DEFAULT_TYPE, list, len);
-	if (ret) {
-		cma_map_put(*map);
-		*map = NULL;
-	}
-	return ret;
+	return cma_map_find(map ? map->pats : NULL, map ? map->nr : 0,
+			    dev_name, type ?: CMA_DEFAULT_TYPE, list, len);
 }
 
 /**
  * cma_map_replace() - put a new map in force
  * @str:	The new map; may be empty.
  *
- * The map is validated in full before it replaces the old one; allocations
- * already walking the old map finish with it.
+ * The map is validated and compiled in full before it replaces the old
+ * one; allocations already using the old map finish with it.
  *
  * Context: Process context.  Takes and releases cma_regions_mutex.
  * Return: 0 on success, -EINVAL if @str is NULL or malformed (the old map
@@ -201,18 +211,19 @@ int cma_map_replace(const char *str)
 {
 	struct cma_map *map, *old;
 
-	if (!str || cma_map_validate(str))
+	if (!str)
 		return -EINVAL;
 	map = cma_map_alloc(str);
-	if (!map)
-		return -ENOMEM;
+	if (IS_ERR(map))
+		return PTR_ERR(map);
 
 	mutex_lock(&cma_regions_mutex);
-	old = cma_map_current;
-	cma_map_current = map;
+	old = rcu_replace_pointer(cma_map_current, map,
+				  lockdep_is_held(&cma_regions_mutex));
 	mutex_unlock(&cma_regions_mutex);
 
-	cma_map_put(old);
+	if (old)
+		call_srcu(&cma_regions_srcu, &old->rcu, cma_map_free_rcu);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_map_replace);
@@ -227,12 +238,18 @@ EXPORT_SYMBOL_IF_KUNIT(cma_map_replace);
  */
 size_t cma_map_print(char *buf, size_t size)
 {
+	const char *str = "";
+	struct cma_map *map;
 	size_t len;
 
 	mutex_lock(&cma_regions_mutex);
-	len = cma_map_current ? strlen(cma_map_current->str) : 0;
+	map = rcu_dereference_protected(cma_map_current,
+					lockdep_is_held(&cma_regions_mutex));
+	if (map)
+		str = map->str;
+	len = strlen(str);
 	if (size)
-		strscpy(buf, cma_map_current ? cma_map_current->str : "", size);
+		strscpy(buf, str, size);
 	mutex_unlock(&cma_regions_mutex);
 	return len;
 }
@@ -250,13 +267,14 @@ static struct cma_allocator *__cma_allocator_find(const char *name)
 	return NULL;
 }
 
-/* Caller holds cma_regions_mutex. */
+/* Caller holds cma_regions_mutex or is in a cma_regions_srcu section. */
 static struct cma_region *__cma_region_find(const char *name, size_t len)
 {
 	struct cma_region *reg;
 
-	lockdep_assert_held(&cma_regions_mutex);
-	list_for_each_entry(reg, &cma_regions_list, list)
+	list_for_each_entry_srcu(reg, &cma_regions_list, list,
+				 srcu_read_lock_held(&cma_regions_srcu) ||
+				 lockdep_is_held(&cma_regions_mutex))
 		if (reg->name && strlen(reg->name) == len &&
 		    !memcmp(reg->name, name, len))
 			return reg;
@@ -264,8 +282,8 @@ static struct cma_region *__cma_region_find(const char *name, size_t len)
 }
 
 /*
- * Hands @reg to @alloc.  Caller holds cma_regions_mutex and @reg has no
- * allocator.
+ * Hands @reg to @alloc.  Caller holds cma_regions_mutex and @reg->lock, and
+ * @reg has no allocator.
  */
 static int __cma_region_attach(struct cma_region *reg,
 			       struct cma_allocator *alloc)
@@ -273,16 +291,18 @@ static int __cma_region_attach(struct cma_region *reg,
 	int ret = 0;
 
 	lockdep_assert_held(&cma_regions_mutex);
-	mutex_lock(&reg->lock);
+	lockdep_assert_held(&reg->lock);
 	if (alloc->init)
 		ret = alloc->init(reg);
 	if (!ret)
 		reg->alloc = alloc;
-	mutex_unlock(&reg->lock);
 	return ret;
 }
 
-/* Attaches @reg to the allocator it asks for, if registered. */
+/*
+ * Attaches @reg to the allocator it asks for, if registered.  Caller holds
+ * cma_regions_mutex and @reg->lock.
+ */
 static void __cma_region_attach_default(struct cma_region *reg)
 {
 	struct cma_allocator *alloc = __cma_allocator_find(reg->alloc_name);
@@ -296,16 +316,17 @@ static void __cma_region_attach_default(struct cma_region *reg)
 		       reg->name ?: "(private)", alloc->name, ret);
 }
 
-/* Caller holds cma_regions_mutex and @reg has no users. */
+/*
+ * Caller holds cma_regions_mutex and @reg->lock, and @reg has no users.
+ */
 static void __cma_region_detach(struct cma_region *reg)
 {
 	lockdep_assert_held(&cma_regions_mutex);
-	mutex_lock(&reg->lock);
+	lockdep_assert_held(&reg->lock);
 	if (reg->alloc && reg->alloc->cleanup)
 		reg->alloc->cleanup(reg);
 	reg->alloc = NULL;
 	reg->private_data = NULL;
-	mutex_unlock(&reg->lock);
 }
 
 /*
@@ -314,15 +335,22 @@ static void __cma_region_detach(struct cma_region *reg)
  * no-map carve-outs and a pageblock beyond memory.  Architectures without
  * I/O resources (um) have only RAM.
  */
-static bool cma_range_has_pages(phys_addr_t start, size_t size)
+static bool cma_range_has_pages(phys_addr_t start, phys_addr_t size)
 {
-	unsigned long pfn;
+	unsigned long pfn, last = PHYS_PFN(start + (size - 1));
+	phys_addr_t base = start, left = size;
 
-	if (IS_ENABLED(CONFIG_HAS_IOMEM) &&
-	    region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_INTERSECTS)
-		return false;
-	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(start + size); pfn++)
+	/* region_intersects() takes a size_t: 4 GiB and more with LPAE. */
+	while (IS_ENABLED(CONFIG_HAS_IOMEM) && left) {
+		size_t step = min_t(phys_addr_t, left, SZ_1G);
+
+		if (region_intersects(base, step, IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_INTERSECTS)
+			return false;
+		base += step;
+		left -= step;
+	}
+	for (pfn = PHYS_PFN(start); pfn <= last; pfn++)
 		if (!pfn_valid(pfn))
 			return false;
 	return true;
@@ -437,9 +465,13 @@ int cma_region_register(struct cma_region *reg)
 	/* Private regions are out of user space's reach anyway. */
 	copy->user = copy->name && copy->has_pages && !copy->kernel_only;
 	alloc = __cma_allocator_find(copy->alloc_name);
-	ret = alloc ? __cma_region_attach(copy, alloc) : 0;
-	if (ret)
-		goto out_destroy;
+	if (alloc) {
+		mutex_lock(&copy->lock);
+		ret = __cma_region_attach(copy, alloc);
+		mutex_unlock(&copy->lock);
+		if (ret)
+			goto out_destroy;
+	}
 	mutex_unlock(&cma_regions_mutex);
 
 	/* Unlisted, so no allocation can reach it while watchers set up. */
@@ -449,13 +481,16 @@ int cma_region_register(struct cma_region *reg)
 							       copy));
 	mutex_lock(&cma_regions_mutex);
 	if (ret) {
+		mutex_lock(&copy->lock);
 		__cma_region_detach(copy);
+		mutex_unlock(&copy->lock);
 		goto out_destroy;
 	}
-	list_add_tail(&copy->list, &cma_regions_list);
-	copy->registered = true;
+	WRITE_ONCE(copy->registered, true);
+	/* list_add_tail_rcu() publishes the copy after it is set up. */
+	list_add_tail_rcu(&copy->list, &cma_regions_list);
 	/* The configuration mutex kept a second registration of @reg out. */
-	WRITE_ONCE(reg->core, copy);
+	smp_store_release(&reg->core, copy);
 	reg->registered = true;
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
@@ -472,26 +507,41 @@ out_free:
 EXPORT_SYMBOL_GPL(cma_region_register);
 
 /*
- * Frees the core's copy of an unregistered region once it has no chunks:
- * at unregistering, or at the release of its last chunk (@pinned: the
- * chunks held the allocator's module).
+ * Gives an unregistered region's memory back to its owner and frees the
+ * core's copy; the allocator has let go of it already.
  */
-static void cma_region_finish(struct cma_region *reg, bool pinned)
+static void cma_region_free(struct cma_region *reg)
+{
+	if (reg->release)
+		reg->release(reg->release_data);
+	mutex_destroy(&reg->lock);
+	/*
+	 * The last chunk's releaser may still be inside mutex_unlock() of
+	 * @reg->lock, with interrupts off: wait for it.
+	 */
+	kfree_rcu(reg, rcu);
+}
+
+/*
+ * The release of an unregistered region's last chunk finishes it: off the
+ * list of dead regions and detached from its allocator in one critical
+ * section of cma_regions_mutex, so cma_allocator_unregister() sees it
+ * either on that list or free of the allocator.
+ */
+static void cma_region_finish(struct cma_region *reg)
 {
 	struct module *owner;
 
 	mutex_lock(&cma_regions_mutex);
 	list_del_init(&reg->list);
+	mutex_lock(&reg->lock);
 	owner = reg->alloc ? reg->alloc->owner : NULL;
 	__cma_region_detach(reg);
+	mutex_unlock(&reg->lock);
 	mutex_unlock(&cma_regions_mutex);
-	if (pinned)
-		module_put(owner);
-	/* The memory is its owner's again. */
-	if (reg->release)
-		reg->release(reg->release_data);
-	mutex_destroy(&reg->lock);
-	kfree(reg);
+	/* The chunks held the allocator's module. */
+	module_put(owner);
+	cma_region_free(reg);
 }
 
 /**
@@ -511,7 +561,10 @@ static void cma_region_finish(struct cma_region *reg, bool pinned)
  * Context: Process context.  Takes and releases cma_regions_config_mutex,
  * cma_regions_mutex and the region's lock; calls the watchers without
  * the latter two, and, if no chunk is alive, the allocator's
- * &cma_allocator.cleanup and &cma_region.release.
+ * &cma_allocator.cleanup and &cma_region.release.  Waits, holding
+ * cma_regions_config_mutex, for the allocations in progress in every
+ * region to finish (an SRCU grace period): not to be called from an
+ * allocator's operations, nor with a lock they take.
  * Return: 0 on success, -EINVAL if @reg is NULL, not registered or not a
  * handle (the core's copy that watchers and chunks see).
  */
@@ -532,29 +585,35 @@ int cma_region_unregister(struct cma_region *reg)
 		mutex_unlock(&cma_regions_config_mutex);
 		return -EINVAL;
 	}
-	/* Allocations find regions under cma_regions_mutex: no new ones. */
-	list_del_init(&copy->list);
-	copy->registered = false;
+	/* New allocations cannot find the region any more ... */
+	list_del_rcu(&copy->list);
+	WRITE_ONCE(copy->registered, false);
 	reg->registered = false;
 	WRITE_ONCE(reg->core, NULL);
 	mutex_unlock(&cma_regions_mutex);
+	/* ... and those that did are done: the chunks they got are counted. */
+	synchronize_srcu(&cma_regions_srcu);
+	INIT_LIST_HEAD(&copy->list);
 
 	/* Watchers may wait for readers of the region's sysfs files. */
 	raw_notifier_call_chain(&cma_regions_chain, CMA_REGION_DEL, copy);
 
 	mutex_lock(&cma_regions_mutex);
-	/* From here on the last chunk's release finishes the region. */
 	mutex_lock(&copy->lock);
+	/* From here on the last chunk's release finishes the region ... */
 	copy->dead = true;
 	users = copy->users;
-	mutex_unlock(&copy->lock);
 	if (users)
 		list_add_tail(&copy->list, &cma_regions_dead);
+	else
+		/* ... or nothing does: the allocator lets go now. */
+		__cma_region_detach(copy);
+	mutex_unlock(&copy->lock);
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
 
 	if (!users)
-		cma_region_finish(copy, false);
+		cma_region_free(copy);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(cma_region_unregister);
@@ -589,9 +648,12 @@ int cma_allocator_register(struct cma_allocator *alloc)
 		goto out;
 	}
 	list_add_tail(&alloc->list, &cma_allocators_list);
-	list_for_each_entry(reg, &cma_regions_list, list)
+	list_for_each_entry(reg, &cma_regions_list, list) {
+		mutex_lock(&reg->lock);
 		if (!reg->alloc)
 			__cma_region_attach_default(reg);
+		mutex_unlock(&reg->lock);
+	}
 out:
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
@@ -608,8 +670,10 @@ EXPORT_SYMBOL_GPL(cma_allocator_register);
  * allocator module's references are held while any of its regions has
  * chunks, so a module can always unregister from its exit function.
  *
- * Context: Process context.  Takes and releases cma_regions_config_mutex
- * and cma_regions_mutex.
+ * Context: Process context.  Takes and releases cma_regions_config_mutex,
+ * cma_regions_mutex and the lock of every region @alloc manages, all of
+ * them at once, so it waits for the allocations in progress in those
+ * regions.
  * Return: 0 on success, -EINVAL if @alloc is NULL, -ENOENT if it is not
  * registered, -EBUSY if a region it manages has allocated chunks (nothing
  * is detached then).
@@ -630,28 +694,34 @@ int cma_allocator_unregister(struct cma_allocator *alloc)
 			ret = 0;
 	if (ret)
 		goto out;
-	list_for_each_entry(reg, &cma_regions_list, list) {
-		if (reg->alloc != alloc)
-			continue;
-		mutex_lock(&reg->lock);
-		if (reg->users)
-			ret = -EBUSY;
-		mutex_unlock(&reg->lock);
-		if (ret)
-			goto out;
-	}
 	/* An unregistered region is on that list only while it has chunks. */
 	list_for_each_entry(reg, &cma_regions_dead, list)
 		if (reg->alloc == alloc)
 			ret = -EBUSY;
 	if (ret)
 		goto out;
-	list_del(&alloc->list);
+	/*
+	 * Allocations take only a region's lock: hold the lock of every
+	 * region @alloc manages from the check for chunks to the hand-over,
+	 * so that all of them change hands, or none.
+	 */
 	list_for_each_entry(reg, &cma_regions_list, list) {
 		if (reg->alloc != alloc)
 			continue;
-		__cma_region_detach(reg);
-		__cma_region_attach_default(reg);
+		mutex_lock_nest_lock(&reg->lock, &cma_regions_mutex);
+		if (reg->users)
+			ret = -EBUSY;
+	}
+	if (!ret)
+		list_del(&alloc->list);
+	list_for_each_entry(reg, &cma_regions_list, list) {
+		if (reg->alloc != alloc)
+			continue;
+		if (!ret) {
+			__cma_region_detach(reg);
+			__cma_region_attach_default(reg);
+		}
+		mutex_unlock(&reg->lock);
 	}
 out:
 	mutex_unlock(&cma_regions_mutex);
@@ -707,53 +777,55 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	return 0;
 }
 
+/* A chunk handle; what user space asks for is charged to it. */
+static struct cma_chunk *cma_chunk_new(size_t size, bool user)
+{
+	struct cma_chunk *chunk;
+
+	chunk = kzalloc(sizeof(*chunk), user ? GFP_KERNEL_ACCOUNT : GFP_KERNEL);
+	if (chunk)
+		chunk->size = size;
+	return chunk;
+}
+
 /*
- * Tries the regions named in @list in turn; for user space (@user), only
- * those open to it.  Returns -ENOENT if none of them is registered,
- * -EPERM if none of those registered is open to user space, -ENOMEM if
- * none of those tried has room.
+ * Tries the regions named in @list in turn for @chunk (its size set); for
+ * user space (@user), only those open to it.  Returns 0, -ENOENT if none
+ * of them is registered, -EPERM if none of those registered is open to
+ * user space, -ENOMEM if none of those tried has room.  Caller is in a
+ * read-side critical section of cma_regions_srcu, which allocates nothing
+ * from slab: reclaim there would hold up unregistering.
  */
-static struct cma_chunk *cma_alloc_from_list(const char *list, size_t len,
-					     size_t size, phys_addr_t alignment,
-					     bool user)
+static int cma_alloc_from_list(const char *list, size_t len,
+			       struct cma_chunk *chunk, phys_addr_t alignment,
+			       bool user)
 {
 	const char *cursor = list, *end = list + len, *name;
-	struct cma_chunk *chunk;
 	int ret = -ENOENT;
 	size_t n;
-
-	/* What user space asks for is charged to it. */
-	chunk = kzalloc(sizeof(*chunk), user ? GFP_KERNEL_ACCOUNT : GFP_KERNEL);
-	if (!chunk)
-		return ERR_PTR(-ENOMEM);
 
 	while ((name = cma_names_next(&cursor, end, &n))) {
 		struct cma_region *reg;
 		int err;
 
-		mutex_lock(&cma_regions_mutex);
 		reg = __cma_region_find(name, n);
-		if (reg)
-			mutex_lock(&reg->lock);
-		mutex_unlock(&cma_regions_mutex);
 		if (!reg)
 			continue;
 
+		mutex_lock(&reg->lock);
 		if (user && !READ_ONCE(reg->user)) {
 			mutex_unlock(&reg->lock);
 			if (ret == -ENOENT)
 				ret = -EPERM;
 			continue;
 		}
-		chunk->size = size;
 		err = __cma_region_alloc(reg, chunk, alignment);
 		mutex_unlock(&reg->lock);
 		if (!err)
-			return chunk;
+			return 0;
 		ret = err;
 	}
-	kfree(chunk);
-	return ERR_PTR(ret);
+	return ret;
 }
 
 /**
@@ -778,19 +850,26 @@ struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 				     size_t size, phys_addr_t alignment)
 {
 	struct cma_chunk *chunk;
-	struct cma_map *map;
 	const char *list;
 	size_t len;
-	int ret;
+	int idx, ret;
 
-	if (!dev_name || cma_check_request(&size, &alignment))
+	if (!dev_name || !cma_request_valid(dev_name, type ?: CMA_DEFAULT_TYPE) ||
+	    cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
+	chunk = cma_chunk_new(size, false);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
 
-	ret = cma_map_lookup(dev_name, type, &map, &list, &len);
-	if (ret)
+	idx = srcu_read_lock(&cma_regions_srcu);
+	ret = cma_map_lookup(dev_name, type, &list, &len);
+	if (!ret)
+		ret = cma_alloc_from_list(list, len, chunk, alignment, false);
+	srcu_read_unlock(&cma_regions_srcu, idx);
+	if (ret) {
+		kfree(chunk);
 		return ERR_PTR(ret);
-	chunk = cma_alloc_from_list(list, len, size, alignment, false);
-	cma_map_put(map);
+	}
 	return chunk;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_alloc_for_name);
@@ -835,14 +914,26 @@ EXPORT_SYMBOL_GPL(cma_alloc_for);
 struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
 				 phys_addr_t alignment)
 {
+	struct cma_chunk *chunk;
 	size_t len;
+	int idx, ret;
 
 	if (!regions || cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
 	len = strlen(regions);
 	if (cma_names_validate(regions, len))
 		return ERR_PTR(-EINVAL);
-	return cma_alloc_from_list(regions, len, size, alignment, false);
+	chunk = cma_chunk_new(size, false);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
+	idx = srcu_read_lock(&cma_regions_srcu);
+	ret = cma_alloc_from_list(regions, len, chunk, alignment, false);
+	srcu_read_unlock(&cma_regions_srcu, idx);
+	if (ret) {
+		kfree(chunk);
+		return ERR_PTR(ret);
+	}
+	return chunk;
 }
 EXPORT_SYMBOL_GPL(cma_alloc_from);
 
@@ -877,28 +968,33 @@ struct cma_chunk *cma_alloc_user(const char *dev_name, const char *type,
 				 phys_addr_t alignment)
 {
 	struct cma_chunk *chunk;
-	struct cma_map *map = NULL;
-	const char *list;
-	size_t len;
-	int ret;
+	const char *list = NULL;
+	size_t len = 0;
+	int idx, ret = 0;
 
 	if (!dev_name == !regions || cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
-	if (dev_name) {
-		ret = cma_map_lookup(dev_name, type, &map, &list, &len);
-		if (ret)
-			return ERR_PTR(ret);
-	} else {
+	if (regions) {
 		list = regions;
 		len = strlen(regions);
 		if (cma_names_validate(list, len))
 			return ERR_PTR(-EINVAL);
+	} else if (!cma_request_valid(dev_name, type ?: CMA_DEFAULT_TYPE)) {
+		return ERR_PTR(-EINVAL);
 	}
-	chunk = cma_alloc_from_list(list, len, size, alignment, true);
-	if (map)
-		cma_map_put(map);
-	if (IS_ERR(chunk))
-		return chunk;
+	chunk = cma_chunk_new(size, true);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
+	idx = srcu_read_lock(&cma_regions_srcu);
+	if (dev_name)
+		ret = cma_map_lookup(dev_name, type, &list, &len);
+	if (!ret)
+		ret = cma_alloc_from_list(list, len, chunk, alignment, true);
+	srcu_read_unlock(&cma_regions_srcu, idx);
+	if (ret) {
+		kfree(chunk);
+		return ERR_PTR(ret);
+	}
 	ret = cma_chunk_zero(chunk);
 	if (ret) {
 		cma_free(chunk);
@@ -922,29 +1018,26 @@ EXPORT_SYMBOL_GPL(cma_alloc_user);
 struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 					phys_addr_t alignment)
 {
+	struct cma_region *copy;
 	struct cma_chunk *chunk;
-	int ret;
+	int idx, ret = -EINVAL;
 
 	if (!reg || cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
 
-	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	chunk = cma_chunk_new(size, false);
 	if (!chunk)
 		return ERR_PTR(-ENOMEM);
-	chunk->size = size;
 
-	mutex_lock(&cma_regions_mutex);
+	idx = srcu_read_lock(&cma_regions_srcu);
 	/* The caller's handle, or the core's copy a watcher was given. */
-	reg = reg->core;
-	if (!reg || !reg->registered) {
-		mutex_unlock(&cma_regions_mutex);
-		kfree(chunk);
-		return ERR_PTR(-EINVAL);
+	copy = READ_ONCE(reg->core);
+	if (copy && READ_ONCE(copy->registered)) {
+		mutex_lock(&copy->lock);
+		ret = __cma_region_alloc(copy, chunk, alignment);
+		mutex_unlock(&copy->lock);
 	}
-	mutex_lock(&reg->lock);
-	mutex_unlock(&cma_regions_mutex);
-	ret = __cma_region_alloc(reg, chunk, alignment);
-	mutex_unlock(&reg->lock);
+	srcu_read_unlock(&cma_regions_srcu, idx);
 	if (ret) {
 		kfree(chunk);
 		return ERR_PTR(ret);
@@ -970,7 +1063,7 @@ static void cma_chunk_release(struct kref *ref)
 	mutex_unlock(&reg->lock);
 	kfree(chunk);
 	if (idle && dead)
-		cma_region_finish(reg, true);
+		cma_region_finish(reg);
 }
 
 /**
@@ -1061,15 +1154,16 @@ VISIBLE_IF_KUNIT void cma_cache_sync(phys_addr_t start, size_t size,
 				     bool for_device,
 				     enum dma_data_direction dir)
 {
-	phys_addr_t p, end = start + size;
+	size_t off;
 
 	KUNIT_STATIC_STUB_REDIRECT(cma_cache_sync, start, size, for_device,
 				   dir);
-	for (p = start; p < end; p += PAGE_SIZE) {
+	/* By offset: a chunk may end at the top of the address space. */
+	for (off = 0; off < size; off += PAGE_SIZE) {
 		if (for_device)
-			arch_sync_dma_for_device(p, PAGE_SIZE, dir);
+			arch_sync_dma_for_device(start + off, PAGE_SIZE, dir);
 		else
-			arch_sync_dma_for_cpu(p, PAGE_SIZE, dir);
+			arch_sync_dma_for_cpu(start + off, PAGE_SIZE, dir);
 		cond_resched();
 	}
 	if (!for_device)
@@ -1095,7 +1189,7 @@ EXPORT_SYMBOL_IF_KUNIT(cma_cache_sync);
  */
 int cma_chunk_zero(struct cma_chunk *chunk)
 {
-	unsigned long pfn, end = PHYS_PFN(chunk->start + chunk->size);
+	unsigned long pfn, last = PHYS_PFN(chunk->start + (chunk->size - 1));
 	void *p;
 
 	if (!chunk->reg->has_pages) {
@@ -1111,7 +1205,7 @@ int cma_chunk_zero(struct cma_chunk *chunk)
 		memunmap(p);
 		return 0;
 	}
-	for (pfn = PHYS_PFN(chunk->start); pfn < end; pfn++) {
+	for (pfn = PHYS_PFN(chunk->start); pfn <= last; pfn++) {
 		clear_highpage(pfn_to_page(pfn));
 		if (fatal_signal_pending(current))
 			return -EINTR;
@@ -1185,12 +1279,11 @@ int cma_chunk_mmap(struct cma_chunk *chunk, struct vm_area_struct *vma,
 }
 EXPORT_SYMBOL_GPL(cma_chunk_mmap);
 
-/* Adds a region's numbers to @info.  Caller holds cma_regions_mutex. */
-static void __cma_info_add(struct cma_info *info, struct cma_region *reg)
+/* Adds a region's numbers to @info. */
+static void cma_info_add(struct cma_info *info, struct cma_region *reg)
 {
-	phys_addr_t end = reg->start + reg->size;
+	u64 end = (u64)reg->start + reg->size;
 
-	lockdep_assert_held(&cma_regions_mutex);
 	if (!info->count || reg->start < info->lower_bound)
 		info->lower_bound = reg->start;
 	if (!info->count || end > info->upper_bound)
@@ -1202,20 +1295,19 @@ static void __cma_info_add(struct cma_info *info, struct cma_region *reg)
 	info->count++;
 }
 
+/* Caller is in a read-side critical section of cma_regions_srcu. */
 static int cma_info_list(struct cma_info *info, const char *list, size_t len)
 {
 	const char *cursor = list, *end = list + len, *name;
 	size_t n;
 
 	memset(info, 0, sizeof(*info));
-	mutex_lock(&cma_regions_mutex);
 	while ((name = cma_names_next(&cursor, end, &n))) {
 		struct cma_region *reg = __cma_region_find(name, n);
 
 		if (reg)
-			__cma_info_add(info, reg);
+			cma_info_add(info, reg);
 	}
-	mutex_unlock(&cma_regions_mutex);
 	return info->count ? 0 : -ENOENT;
 }
 
@@ -1233,19 +1325,18 @@ static int cma_info_list(struct cma_info *info, const char *list, size_t len)
 int cma_info_for_name(struct cma_info *info, const char *dev_name,
 		      const char *type)
 {
-	struct cma_map *map;
 	const char *list;
 	size_t len;
-	int ret;
+	int idx, ret;
 
 	if (!info || !dev_name)
 		return -EINVAL;
 
-	ret = cma_map_lookup(dev_name, type, &map, &list, &len);
-	if (ret)
-		return ret;
-	ret = cma_info_list(info, list, len);
-	cma_map_put(map);
+	idx = srcu_read_lock(&cma_regions_srcu);
+	ret = cma_map_lookup(dev_name, type, &list, &len);
+	if (!ret)
+		ret = cma_info_list(info, list, len);
+	srcu_read_unlock(&cma_regions_srcu, idx);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_info_for_name);
@@ -1281,15 +1372,74 @@ EXPORT_SYMBOL_GPL(cma_info_for);
 int cma_info_about(struct cma_info *info, const char *regions)
 {
 	size_t len;
+	int idx, ret;
 
 	if (!info || !regions)
 		return -EINVAL;
 	len = strlen(regions);
 	if (cma_names_validate(regions, len))
 		return -EINVAL;
-	return cma_info_list(info, regions, len);
+	idx = srcu_read_lock(&cma_regions_srcu);
+	ret = cma_info_list(info, regions, len);
+	srcu_read_unlock(&cma_regions_srcu, idx);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_info_about);
+
+/*
+ * The words for the errnos of the framework's operations: one table, so
+ * every layer (early boot, the device tree, the boot parameters, sysfs)
+ * explains a refusal the same way.  An entry with op -1 serves every
+ * operation; the first match wins; err 0 is an operation's default.
+ */
+static const struct {
+	int op;
+	int err;
+	const char *text;
+} cma_errors[] = {
+	{ CMA_OP_DECLARE, -EEXIST, "name already used" },
+	{ CMA_OP_DECLARE, -EINVAL, "malformed: unaligned, bad name or wraps" },
+	{ CMA_OP_DECLARE, 0, "cannot declare it" },
+	{ CMA_OP_RESERVE_AT, -ENOMEM, "not all of it is memory" },
+	{ CMA_OP_RESERVE_ANY, -ENOMEM, "no room for it in memory" },
+	{ CMA_OP_RESERVE_AT, -EBUSY, "overlaps reserved or no-map memory" },
+	{ CMA_OP_RESERVE_ANY, -EBUSY, "overlaps reserved or no-map memory" },
+	{ CMA_OP_RESERVE_AT, 0, "reserve hook failed" },
+	{ CMA_OP_RESERVE_ANY, 0, "reserve hook failed" },
+	{ CMA_OP_SET_ALLOCATOR, -EBUSY, "the region has allocated chunks" },
+	{ CMA_OP_SET_ALLOCATOR, -ENOENT, "no such allocator" },
+	{ CMA_OP_SET_ALLOCATOR, -EINVAL, "bad name, or region going away" },
+	{ CMA_OP_SET_ALLOCATOR, 0, "the allocator failed to set up" },
+	{ CMA_OP_SET_USER, -EINVAL,
+	  "device memory is never open to user space" },
+	{ CMA_OP_SET_USER, -ENODEV, "region going away" },
+	{ -1, -EEXIST, "its name is taken by a region of platform code" },
+	{ -1, -EINVAL, "malformed" },
+};
+
+/**
+ * cma_strerror() - say why an operation failed
+ * @op:		The operation.
+ * @err:	The negative errno it returned.
+ *
+ * Context: Any context.
+ * Return: a short explanation for a log message, never NULL.
+ */
+const char *cma_strerror(enum cma_op op, int err)
+{
+	const char *dflt = "failed";
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cma_errors); i++) {
+		if (cma_errors[i].op != op && cma_errors[i].op != -1)
+			continue;
+		if (cma_errors[i].err == err)
+			return cma_errors[i].text;
+		if (!cma_errors[i].err && cma_errors[i].op == op)
+			dflt = cma_errors[i].text;
+	}
+	return dflt;
+}
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* For the KUnit suites: not in products. */
@@ -1392,7 +1542,7 @@ int cma_region_set_allocator(struct cma_region *reg, const char *name)
 		goto out;
 
 	mutex_lock(&reg->lock);
-	/* Allocations need cma_regions_mutex: users cannot grow. */
+	/* Allocations need the region's lock: users cannot grow. */
 	ret = -EBUSY;
 	if (reg->users)
 		goto unlock;
@@ -1814,35 +1964,18 @@ int __init cma_early_region_reserve(struct cma_region *reg)
 	return 0;
 }
 
-static const char *__init cma_early_reason(struct cma_region *reg, int err)
-{
-	switch (err) {
-	case -EBUSY:
-		return "overlaps reserved or no-map memory";
-	case -EEXIST:
-		return "its name is taken by a region of platform code";
-	case -ENOMEM:
-		return reg->start ? "not all of it is memory" :
-				    "no room for it in memory";
-	case -EINVAL:
-		return "malformed";
-	default:
-		return "reserve hook failed";
-	}
-}
-
 static void __init cma_early_report(struct cma_region *reg, int err)
 {
 	const char *name = reg->name ?: "(private)";
 
 	if (reg->start)
-		pr_err("region %s: cannot reserve %zu KiB at %pa: %pe (%s)\n",
-		       name, reg->size >> 10, &reg->start, ERR_PTR(err),
-		       cma_early_reason(reg, err));
+		pr_err("region %s: cannot reserve %llu KiB at %pa: %pe (%s)\n",
+		       name, (u64)reg->size >> 10, &reg->start, ERR_PTR(err),
+		       cma_strerror(CMA_OP_RESERVE_AT, err));
 	else
-		pr_err("region %s: cannot reserve %zu KiB anywhere: %pe (%s)\n",
-		       name, reg->size >> 10, ERR_PTR(err),
-		       cma_early_reason(reg, err));
+		pr_err("region %s: cannot reserve %llu KiB anywhere: %pe (%s)\n",
+		       name, (u64)reg->size >> 10, ERR_PTR(err),
+		       cma_strerror(CMA_OP_RESERVE_ANY, err));
 }
 
 static void __init cma_early_reserve(int (*reserve)(struct cma_region *reg),
@@ -1879,8 +2012,8 @@ static void __init cma_early_reserve(int (*reserve)(struct cma_region *reg),
 			}
 			reg->reserved = true;
 			cma_early.reserved++;
-			pr_info("region %s: reserved %zu KiB at %pa (%s)\n",
-				reg->name ?: "(private)", reg->size >> 10,
+			pr_info("region %s: reserved %llu KiB at %pa (%s)\n",
+				reg->name ?: "(private)", (u64)reg->size >> 10,
 				&reg->start, cma_early_origin_name[o]);
 		}
 	}
@@ -1966,12 +2099,12 @@ static void __init cma_early_give_back(struct cma_region *reg, int err)
 	const char *name = reg->name ?: "(private)";
 
 	if (!cma_range_has_pages(reg->start, reg->size)) {
-		pr_err("region %s: cannot register: %pe; %zu KiB at %pa stay reserved: not all RAM\n",
-		       name, ERR_PTR(err), reg->size >> 10, &reg->start);
+		pr_err("region %s: cannot register: %pe; %llu KiB at %pa stay reserved: not all RAM\n",
+		       name, ERR_PTR(err), (u64)reg->size >> 10, &reg->start);
 		return;
 	}
-	pr_err("region %s: cannot register: %pe; %zu KiB at %pa given back\n",
-	       name, ERR_PTR(err), reg->size >> 10, &reg->start);
+	pr_err("region %s: cannot register: %pe; %llu KiB at %pa given back\n",
+	       name, ERR_PTR(err), (u64)reg->size >> 10, &reg->start);
 	memblock_free_late(reg->start, reg->size);
 }
 

@@ -21,6 +21,24 @@
 /* The type a request without one asks for. */
 #define CMA_DEFAULT_TYPE	"common"
 
+/**
+ * struct cma_map_pattern - one pattern of a compiled map
+ * @dev:	Device pattern, in the map's text.
+ * @type:	Type, in the map's text, or NULL for any type.
+ * @names:	The region list of the pattern's rule, in the map's text.
+ * @dev_len:	Length of @dev.
+ * @type_len:	Length of @type.
+ * @names_len:	Length of @names.
+ */
+struct cma_map_pattern {
+	const char *dev;
+	const char *type;
+	const char *names;
+	unsigned int dev_len;
+	unsigned int type_len;
+	unsigned int names_len;
+};
+
 /* parse.c: the configuration grammar; no locking, no global state. */
 bool cma_name_valid(const char *name, size_t len);
 int cma_names_validate(const char *list, size_t len);
@@ -30,8 +48,23 @@ int cma_region_check(const struct cma_region *reg);
 int cma_parse_size(const char **str, u64 *val);
 int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max);
 int cma_map_validate(const char *map);
-int cma_map_match(const char *map, const char *dev, const char *type,
-		  const char **list, size_t *len);
+int cma_map_compile(const char *map, struct cma_map_pattern *pats,
+		    unsigned int max);
+bool cma_request_valid(const char *dev, const char *type);
+int cma_map_find(const struct cma_map_pattern *pats, unsigned int nr,
+		 const char *dev, const char *type, const char **list,
+		 size_t *len);
+
+/* core.c: what went wrong, in words, for every layer's messages. */
+enum cma_op {
+	CMA_OP_DECLARE,		/* declaring an early region (DT, parameters) */
+	CMA_OP_RESERVE_AT,	/* reserving an early region at its start */
+	CMA_OP_RESERVE_ANY,	/* reserving an early region anywhere */
+	CMA_OP_SET_ALLOCATOR,	/* cma_region_set_allocator() */
+	CMA_OP_SET_USER,	/* cma_region_set_user() */
+};
+
+const char *cma_strerror(enum cma_op op, int err);
 
 /* core.c: the map in force and the registry. */
 int cma_map_replace(const char *map);
@@ -81,7 +114,7 @@ struct kobject *cma_sysfs_region_kobj(struct cma_region *reg);
 /* best_fit.c: for the KUnit tests and the benchmark. */
 const char *cma_bf_verify(struct cma_region *reg,
 			  void (*hole)(void *arg, phys_addr_t start,
-				       size_t size),
+				       phys_addr_t size),
 			  void *arg);
 size_t cma_bf_metadata(struct cma_region *reg);
 

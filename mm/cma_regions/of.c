@@ -97,19 +97,17 @@ static int __init cma_of_region_init(struct reserved_mem *rmem)
 	r->reg.start = rmem->base;
 	r->reg.size = rmem->size;
 	r->reg.reserved = true;
-	ret = r->reg.size == rmem->size ?
-	      cma_early_declare(&r->reg, CMA_EARLY_DT) : -EINVAL;
+	ret = cma_early_declare(&r->reg, CMA_EARLY_DT);
 	if (ret) {
 		pr_err("%s: cannot declare region %s (%pa, %pa bytes): %pe (%s)\n",
 		       rmem->name, r->name, &rmem->base, &rmem->size,
-		       ERR_PTR(ret), ret == -EEXIST ? "name already used" :
-		       "start or size not page aligned");
+		       ERR_PTR(ret), cma_strerror(CMA_OP_DECLARE, ret));
 		memset(r, 0, sizeof(*r));
 		return ret;
 	}
 	cma_of.nr++;
-	pr_info("region %s: reserved %zu KiB at %pa (device tree)\n",
-		r->name, r->reg.size >> 10, &r->reg.start);
+	pr_info("region %s: reserved %llu KiB at %pa (device tree)\n",
+		r->name, (u64)r->reg.size >> 10, &r->reg.start);
 	return 0;
 }
 

@@ -61,9 +61,7 @@ static int __init cma_param_regions(char *val)
 	ret = cma_early_declare_set(cma_param.regions, NULL, CMA_EARLY_PARAM);
 	if (ret) {
 		pr_err("cma.regions= rejected: %pe (%s): the other regions stay in force\n",
-		       ERR_PTR(ret), ret == -EEXIST ?
-		       "a region name is taken by platform code" :
-		       "malformed region");
+		       ERR_PTR(ret), cma_strerror(CMA_OP_DECLARE, ret));
 		return ret;
 	}
 	cma_param.taken = true;

@@ -29,11 +29,12 @@
  * across rules; a pattern without a type matches every type, as does the
  * type ``*``.  The first rule with a matching pattern decides.
  *
- * The parser keeps no state and takes no locks: the map in force is kept as
- * its validated string and matched by walking it, so a map costs no memory
- * beyond its text and early boot code can validate one before slab is up.
- * Every malformed string is rejected as a whole with -EINVAL and a single
- * message naming the offset of the first offending character.
+ * The parser keeps no state, allocates nothing and takes no locks, so early
+ * boot code can validate a map before slab is up.  A map put in force is
+ * compiled once into an array of &struct cma_map_pattern, each pointing into
+ * the map's text, so matching a request never parses the text again.  Every
+ * malformed string is rejected as a whole with -EINVAL and a single message
+ * naming the offset of the first offending character.
  */
 
 #define pr_fmt(fmt) "cma_regions: " fmt
@@ -170,11 +171,11 @@ static bool cma_name_is_dots(const char *name, size_t len)
  * with "0x"), a valid or no allocator name, a non-zero page-aligned size,
  * a page-aligned start aligned to its alignment, an alignment of zero or
  * a power of two of at least %PAGE_SIZE, and does not wrap around the
- * physical address space; -EINVAL otherwise.
+ * physical address space (it may end at its very top); -EINVAL otherwise.
  */
 int cma_region_check(const struct cma_region *reg)
 {
-	phys_addr_t end;
+	phys_addr_t last;
 
 	if (!reg)
 		return -EINVAL;
@@ -194,7 +195,8 @@ int cma_region_check(const struct cma_region *reg)
 	    (!cma_pow2(reg->alignment) || reg->alignment < PAGE_SIZE ||
 	     !IS_ALIGNED(reg->start, reg->alignment)))
 		return -EINVAL;
-	if (check_add_overflow(reg->start, (phys_addr_t)reg->size, &end))
+	/* By last address, as &struct resource: an end of 2^N is no wrap. */
+	if (check_add_overflow(reg->start, reg->size - 1, &last))
 		return -EINVAL;
 	return 0;
 }
@@ -311,7 +313,7 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 	for (;;) {
 		struct cma_region *reg;
 		size_t len = cma_name_span(p);
-		phys_addr_t end;
+		phys_addr_t last;
 
 		if (n == max) {
 			err = "too many regions";
@@ -352,7 +354,7 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 		err = cma_parse_number(&p, &v);
 		if (err)
 			goto fail;
-		if (!v || v > SIZE_MAX - PAGE_SIZE + 1) {
+		if (!v || v > (u64)PHYS_ADDR_MAX - PAGE_SIZE + 1) {
 			p = num;
 			err = "size out of range";
 			goto fail;
@@ -401,8 +403,7 @@ int cma_parse_regions(char *str, struct cma_region *regs, unsigned int max)
 			p += len;
 		}
 
-		if (check_add_overflow(reg->start, (phys_addr_t)reg->size,
-				       &end)) {
+		if (check_add_overflow(reg->start, reg->size - 1, &last)) {
 			p = (char *)reg->name;
 			err = "region wraps around the address space";
 			goto fail;
@@ -461,31 +462,25 @@ static bool cma_dev_match(const char *pat, size_t len, const char *name)
 	return !*name;
 }
 
-static bool cma_type_match(const char *pat, size_t len, const char *type)
-{
-	if (!pat || (len == 1 && *pat == '*'))
-		return true;
-	return strlen(type) == len && !memcmp(pat, type, len);
-}
-
 /*
- * Walks @map.  With @dev NULL it only validates; otherwise it stops at the
- * first rule with a pattern matching (@dev, @type).
+ * Validates @map and counts its patterns in *@nr; with @pats, also fills in
+ * the first @max of them.
  */
-static int cma_map_walk(const char *map, const char *dev, const char *type,
-			const char **list, size_t *len)
+static int cma_map_walk(const char *map, struct cma_map_pattern *pats,
+			unsigned int max, unsigned int *nr)
 {
 	const char *p = map, *last = NULL, *err;
 	size_t last_len = 0;
 
+	*nr = 0;
 	if (strnlen(map, CMA_MAP_MAX + 1) > CMA_MAP_MAX) {
 		err = "map too long";
 		goto fail;
 	}
 
 	while (*p) {
+		unsigned int first = *nr, i;
 		const char *names;
-		bool match = false;
 
 		for (;;) {
 			const char *d = p, *t = NULL, *star;
@@ -522,11 +517,17 @@ static int cma_map_walk(const char *map, const char *dev, const char *type,
 					err = "expected a type";
 					goto fail;
 				}
+				/* A type of '*' is no type: any. */
+				if (tlen == 1 && *t == '*')
+					t = NULL;
 			}
 
-			if (dev && !match && cma_dev_match(last, last_len, dev) &&
-			    cma_type_match(t, tlen, type))
-				match = true;
+			if (pats && *nr < max)
+				pats[*nr] = (struct cma_map_pattern){
+					.dev = last, .dev_len = last_len,
+					.type = t, .type_len = t ? tlen : 0,
+				};
+			(*nr)++;
 
 			if (*p == ',') {
 				p++;
@@ -546,20 +547,43 @@ static int cma_map_walk(const char *map, const char *dev, const char *type,
 			err = "expected a list of distinct region names";
 			goto fail;
 		}
-		if (match) {
-			*list = names;
-			*len = p - names;
-			return 0;
+		for (i = first; pats && i < *nr && i < max; i++) {
+			pats[i].names = names;
+			pats[i].names_len = p - names;
 		}
 		if (*p == ';')
 			p++;
 	}
-	return dev ? -ENOENT : 0;
+	return 0;
 
 fail:
 	pr_err("map: %s at offset %td: '%.32s'\n", err, p - map, p);
 	return -EINVAL;
 }
+
+/**
+ * cma_map_compile() - compile a map for cma_map_find()
+ * @map:	The map, NUL-terminated.
+ * @pats:	Filled in with the first @max patterns of @map, in order, each
+ *		pointing into @map; may be NULL if @max is zero.
+ * @max:	Size of @pats.
+ *
+ * Call once with @max zero to learn the size, then with an array that big.
+ *
+ * Context: Any context.
+ * Return: the number of patterns in @map, or -EINVAL, after one message
+ * naming the offending offset, if @map is malformed.
+ */
+int cma_map_compile(const char *map, struct cma_map_pattern *pats,
+		    unsigned int max)
+{
+	unsigned int nr;
+	int ret;
+
+	ret = cma_map_walk(map, pats, max, &nr);
+	return ret ?: nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_map_compile);
 
 /**
  * cma_map_validate() - check a map
@@ -572,37 +596,68 @@ fail:
  */
 int cma_map_validate(const char *map)
 {
-	return cma_map_walk(map, NULL, NULL, NULL, NULL);
+	int ret = cma_map_compile(map, NULL, 0);
+
+	return ret < 0 ? ret : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_map_validate);
 
-static bool cma_dev_name_valid(const char *dev)
-{
-	if (!*dev)
-		return false;
-	for (; *dev; dev++)
-		if (!cma_dev_name_char(*dev))
-			return false;
-	return true;
-}
-
 /**
- * cma_map_match() - find the regions a map gives a device
- * @map:	A map that passed cma_map_validate().
+ * cma_request_valid() - check what a request names
  * @dev:	Device name: printable ASCII without blanks or '/'.
  * @type:	Memory type asked for: a name, as region names are.
- * @list:	Set to the rule's region list (not NUL-terminated) on a match.
+ *
+ * Context: Any context.
+ * Return: whether cma_map_find() can match @dev and @type.
+ */
+bool cma_request_valid(const char *dev, const char *type)
+{
+	const char *p;
+
+	if (!*dev)
+		return false;
+	for (p = dev; *p; p++)
+		if (!cma_dev_name_char(*p))
+			return false;
+	return cma_name_valid(type, strlen(type));
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_request_valid);
+
+/**
+ * cma_map_find() - find the regions a compiled map gives a device
+ * @pats:	The patterns of a map, from cma_map_compile().
+ * @nr:		How many.
+ * @dev:	Device name: printable ASCII without blanks or '/'.
+ * @type:	Memory type asked for: a name, as region names are.
+ * @list:	Set to the rule's region list (not NUL-terminated, in the
+ *		map's text) on a match.
  * @len:	Set to the length of @list on a match.
  *
  * Context: Any context.
- * Return: 0 on a match, -ENOENT if no rule matches, -EINVAL if @dev or
- * @type is malformed or @map is.
+ * Return: 0 on a match, -ENOENT if no pattern matches, -EINVAL if @dev or
+ * @type is malformed.
  */
-int cma_map_match(const char *map, const char *dev, const char *type,
-		  const char **list, size_t *len)
+int cma_map_find(const struct cma_map_pattern *pats, unsigned int nr,
+		 const char *dev, const char *type, const char **list,
+		 size_t *len)
 {
-	if (!cma_dev_name_valid(dev) || !cma_name_valid(type, strlen(type)))
+	size_t tlen = strlen(type);
+	unsigned int i;
+
+	if (!cma_request_valid(dev, type))
 		return -EINVAL;
-	return cma_map_walk(map, dev, type, list, len);
+	for (i = 0; i < nr; i++) {
+		const struct cma_map_pattern *pat = &pats[i];
+
+		if (pat->type && (pat->type_len != tlen ||
+				  memcmp(pat->type, type, tlen)))
+			continue;
+		if (!cma_dev_match(pat->dev, pat->dev_len, dev))
+			continue;
+		*list = pat->names;
+		*len = pat->names_len;
+		return 0;
+	}
+	return -ENOENT;
 }
-EXPORT_SYMBOL_IF_KUNIT(cma_map_match);
+EXPORT_SYMBOL_IF_KUNIT(cma_map_find);

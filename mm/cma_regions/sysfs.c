@@ -171,7 +171,7 @@ static BIN_ATTR_ADMIN_RO(start, 0);
 static ssize_t size_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
-	return sysfs_emit(buf, "%zu\n", to_region(kobj)->size);
+	return sysfs_emit(buf, "%llu\n", (u64)to_region(kobj)->size);
 }
 
 static struct kobj_attribute cma_size_attr = __ATTR_RO(size);
@@ -180,12 +180,12 @@ static ssize_t free_show(struct kobject *kobj, struct kobj_attribute *attr,
 			 char *buf)
 {
 	struct cma_region *reg = to_region(kobj);
-	size_t free;
+	phys_addr_t free;
 
 	mutex_lock(&reg->lock);
 	free = reg->free_space;
 	mutex_unlock(&reg->lock);
-	return sysfs_emit(buf, "%zu\n", free);
+	return sysfs_emit(buf, "%llu\n", (u64)free);
 }
 
 static struct kobj_attribute cma_free_attr = __ATTR_RO(free);
@@ -239,10 +239,7 @@ static ssize_t alloc_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (ret) {
 		pr_err_ratelimited("region %s: alloc: cannot switch to \"%s\": %pe (%s)\n",
 				   rname, name, ERR_PTR(ret),
-				   ret == -EBUSY ? "the region has allocated chunks" :
-				   ret == -ENOENT ? "no such allocator" :
-				   ret == -EINVAL ? "bad name, or region going away" :
-				   "the allocator failed to set up");
+				   cma_strerror(CMA_OP_SET_ALLOCATOR, ret));
 		return ret;
 	}
 	return count;
@@ -277,9 +274,10 @@ static ssize_t user_alloc_store(struct kobject *kobj,
 		return -EINVAL;
 	}
 	ret = cma_region_set_user(reg, i & 1);
-	if (ret == -EINVAL)
-		pr_err_ratelimited("region %s: user_alloc: rejected: device memory is never open to user space\n",
-				   rname);
+	if (ret)
+		pr_err_ratelimited("region %s: user_alloc: rejected: %pe (%s)\n",
+				   rname, ERR_PTR(ret),
+				   cma_strerror(CMA_OP_SET_USER, ret));
 	return ret ?: count;
 }
 

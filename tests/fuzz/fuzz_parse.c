@@ -6,6 +6,8 @@
  *
  *  - nothing crashes, reads out of bounds or leaks (ASan, UBSan, LSan);
  *  - a map is valid or not, and stays so when validated again; a valid map
+ *    compiles to the same patterns whatever room it is given, never
+ *    writing beyond that room, every pattern pointing into the map; it
  *    can be matched, and every list it yields is a valid list of names;
  *  - a region list that parses prints canonically, and the printed form
  *    parses to the same regions (parse -> print -> parse), every region
@@ -34,7 +36,7 @@ static size_t print_regions(char *buf, size_t len, const struct cma_region *r,
 
 	buf[0] = '\0';
 	for (i = 0; i < n; i++) {
-		off += snprintf(buf + off, len - off, "%s%s=%zu", i ? ";" : "",
+		off += snprintf(buf + off, len - off, "%s%s=%" PRIu64, i ? ";" : "",
 				r[i].name, r[i].size);
 		if (r[i].start)
 			off += snprintf(buf + off, len - off, "@0x%" PRIx64,
@@ -87,19 +89,49 @@ static void check_map(const char *in)
 	static const char * const devs[] = { "video", "foo", "baz1", "a",
 					     "0000:00:02.0", "" };
 	static const char * const types[] = { "common", "quaz", "a", "*" };
-	int ret = cma_map_validate(in);
+	int ret = cma_map_validate(in), nr;
+	const char *end = in + strlen(in);
+	struct cma_map_pattern *pats, *part;
 	size_t d, t;
+	int i;
 
 	assert(ret == 0 || ret == -EINVAL);
 	assert(cma_map_validate(in) == ret);
+	nr = cma_map_compile(in, NULL, 0);
+	assert(ret ? nr == -EINVAL : nr >= 0);
 	if (ret)
 		return;
+	/* Exactly sized, so ASan catches a write beyond (malloc(0) too). */
+	pats = malloc(nr * sizeof(*pats));
+	part = malloc(nr / 2 * sizeof(*part));
+	assert(cma_map_compile(in, pats, nr) == nr);
+	assert(cma_map_compile(in, part, nr / 2) == nr);
+	/* Field by field: the structure has padding memcmp() would read. */
+	for (i = 0; i < nr / 2; i++) {
+		assert(part[i].dev == pats[i].dev &&
+		       part[i].dev_len == pats[i].dev_len);
+		assert(part[i].type == pats[i].type &&
+		       part[i].type_len == pats[i].type_len);
+		assert(part[i].names == pats[i].names &&
+		       part[i].names_len == pats[i].names_len);
+	}
+	for (i = 0; i < nr; i++) {
+		assert(pats[i].dev >= in && pats[i].dev + pats[i].dev_len <= end);
+		assert(pats[i].dev_len > 0);
+		assert(!pats[i].type || (pats[i].type > in &&
+					 pats[i].type + pats[i].type_len <= end));
+		assert(pats[i].names > in &&
+		       pats[i].names + pats[i].names_len <= end);
+		assert(!cma_names_validate(pats[i].names, pats[i].names_len));
+	}
+	free(part);
 	for (d = 0; d < sizeof(devs) / sizeof(devs[0]); d++) {
 		for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 			const char *list;
 			size_t len;
 
-			ret = cma_map_match(in, devs[d], types[t], &list, &len);
+			ret = cma_map_find(pats, nr, devs[d], types[t], &list,
+					   &len);
 			/* "" is no device name, "*" no type. */
 			if (!*devs[d] || !strcmp(types[t], "*")) {
 				assert(ret == -EINVAL);
@@ -110,6 +142,7 @@ static void check_map(const char *in)
 				assert(!cma_names_validate(list, len));
 		}
 	}
+	free(pats);
 }
 
 static void check_size(const char *in)

@@ -311,8 +311,8 @@ SCENARIOS = {
                 r"cma_regions: region video from the platform defaults: "
                 r"overridden by the device tree",
                 r"cma_regions: skewed@50c00800: cannot declare region skewed"
-                r" \(0x0*50c00800, 0x0*100000 bytes\): -EINVAL \(start or "
-                r"size not page aligned\)",
+                r" \(0x0*50c00800, 0x0*100000 bytes\): -EINVAL \(malformed: "
+                r"unaligned, bad name or wraps\)",
                 r"cma_regions: camera@51000000: cannot declare region camera"
                 r" \(0x0*51000000, 0x0*100000 bytes\): -EEXIST \(name "
                 r"already used\)",

@@ -68,9 +68,9 @@ static void kb_pages_reserved(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, bad, 0,
 				    "region %s: pages not reserved",
 				    reg->name ?: "(private)");
-		kunit_info(test, "region %s: %pa size %zu KiB reserved\n",
+		kunit_info(test, "region %s: %pa size %llu KiB reserved\n",
 			   reg->name ?: "(private)", &reg->start,
-			   reg->size >> 10);
+			   (u64)reg->size >> 10);
 	}
 }
 
@@ -110,9 +110,9 @@ static void kb_alloc_inside(struct kunit *test)
 	kb_get(test, &r);
 	for (i = 0; i < r.nr; i++) {
 		struct cma_region *reg = r.reg[i];
-		size_t free = reg->free_space;
+		phys_addr_t free = reg->free_space;
 
-		size = min_t(size_t, reg->size, SZ_1M);
+		size = min_t(phys_addr_t, reg->size, SZ_1M);
 		if (!reg->alloc) {
 			/* It waits for its allocator: no room until then. */
 			KUNIT_EXPECT_EQ(test,

@@ -13,9 +13,11 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/cma_regions.h>
+#include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/notifier.h>
 #include <linux/sizes.h>
@@ -139,9 +141,9 @@ static __printf(2, 3) void kt_map(struct kunit *test, const char *fmt, ...)
 }
 
 /* @reg: a handle the test registered; the state is in the core's copy. */
-static size_t kt_free_space(struct cma_region *reg)
+static phys_addr_t kt_free_space(struct cma_region *reg)
 {
-	size_t free;
+	phys_addr_t free;
 
 	reg = reg->core;
 	mutex_lock(&reg->lock);
@@ -918,6 +920,116 @@ static void cma_regions_test_set_allocator(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, cma_allocator_register(&kt_late), 0);
 }
 
+/*
+ * An allocator whose alloc() waits at a gate, holding its region's lock:
+ * what else may run meanwhile shows which locks an allocation holds.
+ */
+static DECLARE_COMPLETION(kt_gate_entered);
+static DECLARE_COMPLETION(kt_gate_open);
+
+static int kt_gate_alloc(struct cma_region *reg, struct cma_chunk *chunk,
+			 phys_addr_t alignment)
+{
+	complete(&kt_gate_entered);
+	wait_for_completion(&kt_gate_open);
+	return kt_alloc(reg, chunk, alignment);
+}
+
+static struct cma_allocator kt_gate = {
+	.name = "kunit-gate",
+	.init = kt_init,
+	.cleanup = kt_cleanup,
+	.alloc = kt_gate_alloc,
+	.free = kt_free,
+};
+
+/* Static: a failed test's thread may still write its result afterwards. */
+static struct kt_job {
+	struct completion done;
+	struct cma_chunk *chunk;
+	int ret;
+} kt_alloc_job, kt_unreg_job;
+
+static int kt_gate_alloc_fn(void *data)
+{
+	struct kt_job *job = data;
+
+	job->chunk = cma_alloc_from("kt-g", PAGE_SIZE, 0);
+	complete(&job->done);
+	return 0;
+}
+
+static int kt_gate_unregister_fn(void *data)
+{
+	struct kt_job *job = data;
+
+	job->ret = cma_allocator_unregister(&kt_gate);
+	complete(&job->done);
+	return 0;
+}
+
+/* A test that fails half way still lets the waiting allocation finish. */
+static void kt_gate_release(void *data)
+{
+	complete_all(&kt_gate_open);
+}
+
+static void kt_run(struct kunit *test, int (*fn)(void *), struct kt_job *job)
+{
+	init_completion(&job->done);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(fn, job, "kt-job")));
+}
+
+/*
+ * Allocations take no global lock: while one waits inside its allocator,
+ * holding its region's lock, allocations from other regions, the map and
+ * cma_info_about() go on.  Unregistering the waiting region's allocator
+ * waits for it and, the chunk allocated, is refused: nothing is detached
+ * under a chunk.
+ */
+static void cma_regions_test_parallel(struct kunit *test)
+{
+	struct kt_job *alloc = &kt_alloc_job, *unreg = &kt_unreg_job;
+	struct cma_chunk *b, *m;
+	struct cma_info info;
+	char dev[64];
+
+	kt_add_allocator(test, &kt_gate);
+	kt_region(test, "kt-g", 0, SZ_1M, "kunit-gate");
+	kt_region(test, "kt-b", SZ_4M, SZ_1M, "kunit-bitmap");
+	kt_map(test, "%s.m=kt-b", test->name);
+	reinit_completion(&kt_gate_entered);
+	reinit_completion(&kt_gate_open);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_gate_release,
+							NULL), 0);
+
+	kt_run(test, kt_gate_alloc_fn, alloc);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&kt_gate_entered,
+							  10 * HZ), 0);
+
+	b = cma_alloc_from("kt-b", PAGE_SIZE, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(b));
+	snprintf(dev, sizeof(dev), "%s.m", test->name);
+	m = cma_alloc_for_name(dev, NULL, PAGE_SIZE, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(m));
+	KUNIT_EXPECT_EQ(test, cma_info_about(&info, "kt-b"), 0);
+	kt_map(test, "%s.n=kt-b", test->name);
+
+	kt_run(test, kt_gate_unregister_fn, unreg);
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&unreg->done, HZ / 5),
+			0);
+	KUNIT_EXPECT_FALSE(test, completion_done(&alloc->done));
+
+	complete_all(&kt_gate_open);
+	wait_for_completion(&alloc->done);
+	wait_for_completion(&unreg->done);
+	KUNIT_EXPECT_FALSE(test, IS_ERR(alloc->chunk));
+	KUNIT_EXPECT_EQ(test, unreg->ret, -EBUSY);
+	cma_free(alloc->chunk);
+	cma_free(b);
+	cma_free(m);
+}
+
 static void cma_regions_test_allocators_print(struct kunit *test)
 {
 	char buf[128], tiny[4];
@@ -1035,6 +1147,7 @@ static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE(cma_regions_test_private),
 	KUNIT_CASE(cma_regions_test_late_attach),
 	KUNIT_CASE(cma_regions_test_allocator_invalid),
+	KUNIT_CASE(cma_regions_test_parallel),
 	KUNIT_CASE(cma_regions_test_set_allocator),
 	KUNIT_CASE(cma_regions_test_allocators_print),
 	KUNIT_CASE(cma_regions_test_watch),

@@ -40,7 +40,7 @@ struct kf_ctx {
 	struct cma_chunk *chunk, *keep[3];
 	char name[32];
 	unsigned int seq;
-	size_t free_before;
+	phys_addr_t free_before;
 	/* Runs that failed cleanly, and runs an injected failure let pass. */
 	unsigned int failed, absorbed;
 };
@@ -175,9 +175,9 @@ static void kf_register(struct kf_ctx *c, struct cma_region *reg)
 }
 
 /* @reg: a handle the test registered; the state is in the core's copy. */
-static size_t kf_free_space(struct cma_region *reg)
+static phys_addr_t kf_free_space(struct cma_region *reg)
 {
-	size_t free;
+	phys_addr_t free;
 
 	reg = reg->core;
 	mutex_lock(&reg->lock);

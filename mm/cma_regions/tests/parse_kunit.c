@@ -217,6 +217,21 @@ static void cma_match_desc(const struct cma_match_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(cma_match, cma_match_cases, cma_match_desc);
 
+/* Compiles @map as the core does and matches a request against it. */
+static int cma_test_match(struct kunit *test, const char *map,
+			  const char *dev, const char *type, const char **list,
+			  size_t *len)
+{
+	struct cma_map_pattern *pats;
+	int nr = cma_map_compile(map, NULL, 0);
+
+	KUNIT_ASSERT_GE(test, nr, 0);
+	pats = kunit_kcalloc(test, max(nr, 1), sizeof(*pats), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pats);
+	KUNIT_ASSERT_EQ(test, cma_map_compile(map, pats, nr), nr);
+	return cma_map_find(pats, nr, dev, type, list, len);
+}
+
 static void cma_regions_test_map_match(struct kunit *test)
 {
 	const struct cma_match_case *c = test->param_value;
@@ -224,7 +239,7 @@ static void cma_regions_test_map_match(struct kunit *test)
 	size_t len = 0;
 	int ret;
 
-	ret = cma_map_match(c->map, c->dev, c->type, &list, &len);
+	ret = cma_test_match(test, c->map, c->dev, c->type, &list, &len);
 	if (!c->list) {
 		KUNIT_EXPECT_EQ(test, ret, -ENOENT);
 		return;
@@ -258,9 +273,60 @@ static void cma_regions_test_map_match_bad_request(struct kunit *test)
 	const char *list = NULL;
 	size_t len = 0;
 
-	KUNIT_EXPECT_EQ(test, cma_map_match(c->map, c->dev, c->type, &list,
-					    &len), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cma_test_match(test, c->map, c->dev, c->type,
+					     &list, &len), -EINVAL);
 	KUNIT_EXPECT_NULL(test, list);
+}
+
+/*
+ * What the compiled form holds: a device part reused from the previous
+ * pattern, also across rules; a type of '*' as none; every pattern of a rule
+ * pointing at the rule's list; and nothing written beyond what the caller
+ * sized.
+ */
+static void cma_regions_test_map_compile(struct kunit *test)
+{
+	static const char map[] = "foo/quaz=r1;/*=r2;a?c*,/v,b=r3,r4";
+	static const struct {
+		const char *dev, *type, *names;
+	} want[] = {
+		{ "foo", "quaz", "r1" },
+		{ "foo", NULL, "r2" },
+		{ "a?c*", NULL, "r3,r4" },
+		{ "a?c*", "v", "r3,r4" },
+		{ "b", NULL, "r3,r4" },
+	};
+	struct cma_map_pattern pats[ARRAY_SIZE(want) + 1];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, cma_map_compile(map, NULL, 0), ARRAY_SIZE(want));
+	memset(pats, 0x5a, sizeof(pats));
+	KUNIT_ASSERT_EQ(test, cma_map_compile(map, pats, 2), ARRAY_SIZE(want));
+	KUNIT_EXPECT_NULL(test, memchr_inv(&pats[2], 0x5a, sizeof(pats[2])));
+	KUNIT_ASSERT_EQ(test, cma_map_compile(map, pats, ARRAY_SIZE(want)),
+			ARRAY_SIZE(want));
+	KUNIT_EXPECT_NULL(test, memchr_inv(&pats[ARRAY_SIZE(want)], 0x5a,
+					   sizeof(pats[0])));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct cma_map_pattern *p = &pats[i];
+
+		KUNIT_EXPECT_TRUE(test, p->dev >= map &&
+				  p->dev + p->dev_len <= map + sizeof(map));
+		KUNIT_EXPECT_EQ(test, p->dev_len, strlen(want[i].dev));
+		KUNIT_EXPECT_EQ(test, strncmp(p->dev, want[i].dev, p->dev_len), 0);
+		if (want[i].type) {
+			KUNIT_ASSERT_NOT_NULL(test, p->type);
+			KUNIT_EXPECT_EQ(test, p->type_len, strlen(want[i].type));
+			KUNIT_EXPECT_EQ(test, strncmp(p->type, want[i].type,
+						      p->type_len), 0);
+		} else {
+			KUNIT_EXPECT_NULL(test, p->type);
+		}
+		KUNIT_EXPECT_EQ(test, p->names_len, strlen(want[i].names));
+		KUNIT_EXPECT_EQ(test, strncmp(p->names, want[i].names,
+					      p->names_len), 0);
+	}
+	KUNIT_EXPECT_EQ(test, cma_map_compile("a=r;b=", pats, 0), -EINVAL);
 }
 
 struct cma_regions_case {
@@ -389,6 +455,52 @@ static void cma_regions_test_regions_invalid(struct kunit *test)
 			-EINVAL);
 	/* Nothing was terminated in place. */
 	KUNIT_EXPECT_STREQ(test, str, *p);
+}
+
+/*
+ * The edges of the physical address space, whatever &phys_addr_t's width:
+ * a region may end at its very top (v1 took an end of 2^N for a wrap), may
+ * be as large as the space, and with a 64-bit &phys_addr_t (LPAE) may be
+ * 4 GiB or more (v1's size was a size_t).
+ */
+static void cma_regions_test_regions_edge(struct kunit *test)
+{
+	phys_addr_t top = PHYS_ADDR_MAX - PAGE_SIZE + 1;
+	u64 largest = (u64)PHYS_ADDR_MAX - PAGE_SIZE + 1;
+	struct cma_region reg = { .start = top, .size = PAGE_SIZE };
+	char str[96];
+
+	KUNIT_EXPECT_EQ(test, cma_region_check(&reg), 0);
+	reg.size = 2 * PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, cma_region_check(&reg), -EINVAL);
+	reg = (struct cma_region){ .size = largest };
+	KUNIT_EXPECT_EQ(test, cma_region_check(&reg), 0);
+
+	snprintf(str, sizeof(str), "top=%lu@%pa", PAGE_SIZE, &top);
+	KUNIT_ASSERT_EQ_MSG(test, cma_parse_regions(str, &reg, 1), 1, "%s",
+			    str);
+	KUNIT_EXPECT_EQ(test, reg.start, top);
+	KUNIT_EXPECT_EQ(test, reg.size, PAGE_SIZE);
+
+	snprintf(str, sizeof(str), "top=%lu@%pa", 2 * PAGE_SIZE, &top);
+	KUNIT_EXPECT_EQ_MSG(test, cma_parse_regions(str, &reg, 1), -EINVAL,
+			    "%s", str);
+
+	snprintf(str, sizeof(str), "all=%llu", largest);
+	KUNIT_ASSERT_EQ_MSG(test, cma_parse_regions(str, &reg, 1), 1, "%s",
+			    str);
+	KUNIT_EXPECT_EQ(test, (u64)reg.size, largest);
+	snprintf(str, sizeof(str), "all=%llu", largest + 1);
+	KUNIT_EXPECT_EQ_MSG(test, cma_parse_regions(str, &reg, 1), -EINVAL,
+			    "%s", str);
+
+	if (sizeof(phys_addr_t) < sizeof(u64))
+		return;
+	snprintf(str, sizeof(str), "big=4G@0x100000000");
+	KUNIT_ASSERT_EQ_MSG(test, cma_parse_regions(str, &reg, 1), 1, "%s",
+			    str);
+	KUNIT_EXPECT_EQ(test, (u64)reg.size, 4ULL << 30);
+	KUNIT_EXPECT_EQ(test, cma_region_check(&reg), 0);
 }
 
 struct cma_size_case {
@@ -523,11 +635,13 @@ static struct kunit_case cma_parse_cases[] = {
 	KUNIT_CASE_PARAM(cma_regions_test_map_invalid,
 			 cma_invalid_map_gen_params),
 	KUNIT_CASE(cma_regions_test_map_too_long),
+	KUNIT_CASE(cma_regions_test_map_compile),
 	KUNIT_CASE_PARAM(cma_regions_test_map_match, cma_match_gen_params),
 	KUNIT_CASE_PARAM(cma_regions_test_map_match_bad_request,
 			 cma_bad_request_gen_params),
 	KUNIT_CASE_PARAM(cma_regions_test_regions_valid,
 			 cma_valid_regions_gen_params),
+	KUNIT_CASE(cma_regions_test_regions_edge),
 	KUNIT_CASE_PARAM(cma_regions_test_regions_invalid,
 			 cma_invalid_regions_gen_params),
 	KUNIT_CASE_PARAM(cma_regions_test_size, cma_size_gen_params),

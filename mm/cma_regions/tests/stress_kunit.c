@@ -346,7 +346,7 @@ static int ks_churn_fn(void *data)
 	return 0;
 }
 
-static void ks_hole(void *arg, phys_addr_t start, size_t size)
+static void ks_hole(void *arg, phys_addr_t start, phys_addr_t size)
 {
 	(*(unsigned int *)arg)++;
 }
