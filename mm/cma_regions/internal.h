@@ -68,6 +68,7 @@ const char *cma_strerror(enum cma_op op, int err);
 
 /* core.c: the map in force and the registry. */
 int cma_map_replace(const char *map);
+bool cma_range_has_pages(phys_addr_t start, phys_addr_t size);
 size_t cma_map_print(char *buf, size_t size);
 int cma_regions_for_each(int (*fn)(struct cma_region *reg, void *arg),
 			 void *arg);
@@ -86,7 +87,7 @@ void cma_cache_sync(phys_addr_t start, size_t size, bool for_device,
 #endif
 
 /*
- * core.c: where early regions and maps come from, in increasing precedence.
+ * early.c: where early regions and maps come from, in increasing precedence.
  * Regions registered by platform code with cma_early_region_register() are
  * always reserved; of the others, only the highest origin's.
  */
