@@ -46,7 +46,10 @@ struct cma_allocator;
  * @release:	Optional.  Called with @release_data, in process context
  *		and with no lock of the framework held, once the region is
  *		unregistered and its last chunk released: the memory is its
- *		owner's again.
+ *		owner's again.  User space may hold chunks for as long as it
+ *		likes, so a module setting it must not finish unloading
+ *		before it is called (its exit waits for a completion the
+ *		callback signals, say).
  * @release_data: Passed to @release.
  *
  * Platform code fills in the public fields and hands the region to

@@ -632,6 +632,9 @@ static void show_heaps(void)
  *  - a region closed to user space (user_alloc 0) refuses /dev/cma and its
  *    heap with EPERM, and a device's allocation falls through to the next
  *    region of its rule.
+ *  - a region a driver unregisters while user space holds a heap buffer
+ *    and a /dev/cma chunk of it leaves sysfs and allocates nothing more,
+ *    while both stay usable until the last is gone (abi_outlive()).
  *
  * Every check runs in every case, failing when what it needs is missing,
  * and the count goes out as "SYS: abi-done N checks, M failed" for the
@@ -1095,6 +1098,143 @@ static void abi_user_alloc(int fd, const char *r1, const char *r2)
 		  !err2, detail);
 }
 
+/*
+ * A region unregistered while user space holds its chunks: the test hook
+ * cma_regions_kunit.owner plays a driver that registers 1 MiB of its own
+ * as region "owner" and unregisters it (its remove(), which cannot fail).
+ * A heap buffer (mapped, its fd closed) and a /dev/cma chunk (mapped)
+ * stay usable after the unregistering, which succeeds at once; the region
+ * leaves sysfs, and neither the heap nor /dev/cma allocates from it; the
+ * release callback runs only when the last of the two is gone.  The
+ * kernel's KASAN and kmemleak watch all of it.
+ */
+#define OWNER_PARAM	"/sys/module/cma_regions_kunit/parameters/owner"
+#define OWNER_LEN	65536
+
+/* Waits up to 2 s for the owner hook to read @want. */
+static int owner_state_is(const char *want)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (!strcmp(value(OWNER_PARAM), want))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static int filled(const unsigned char *p, size_t len, unsigned char c)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != c)
+			return 0;
+	return 1;
+}
+
+static void abi_outlive(int fd)
+{
+	struct cma_regions_alloc a = { 0 }, b = { 0 };
+	unsigned char *hp = MAP_FAILED, *dp = MAP_FAILED;
+	char detail[300];
+	int err, herr, derr, buf = -1, ok;
+
+	err = put(OWNER_PARAM, "register", 8);
+	snprintf(detail, sizeof(detail), "%s; state %s; heap %s; sysfs %s",
+		 err ? strerror(err) : "registered", value(OWNER_PARAM),
+		 access("/dev/dma_heap/cma_regions:owner", F_OK) ? "missing" :
+		 "present",
+		 access(CONTIG "/regions/owner", F_OK) ? "missing" : "present");
+	abi_check("outlive: a driver's region \"owner\" registered, with its heap and sysfs directory",
+		  !err && !strcmp(value(OWNER_PARAM), "registered") &&
+		  !access("/dev/dma_heap/cma_regions:owner", F_OK) &&
+		  !access(CONTIG "/regions/owner", F_OK), detail);
+
+	herr = heap_alloc("owner", OWNER_LEN, &buf);
+	if (!herr) {
+		hp = mmap(NULL, OWNER_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+			  buf, 0);
+		herr = hp == MAP_FAILED ? errno : 0;
+		close(buf);
+	}
+	derr = fd < 0 ? EBADF : cma_alloc(fd, CMA_REGIONS_BY_NAME, "owner",
+					  OWNER_LEN, &a);
+	if (!derr) {
+		dp = mmap(NULL, OWNER_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, (off_t)a.offset);
+		derr = dp == MAP_FAILED ? errno : 0;
+	}
+	if (hp != MAP_FAILED)
+		memset(hp, 0x5a, OWNER_LEN);
+	if (dp != MAP_FAILED)
+		memset(dp, 0xa5, OWNER_LEN);
+	snprintf(detail, sizeof(detail), "heap: %s; /dev/cma: %s",
+		 herr ? strerror(herr) : "mapped",
+		 derr ? strerror(derr) : "mapped");
+	abi_check("outlive: a heap buffer and a /dev/cma chunk of \"owner\" mapped and written",
+		  !herr && !derr, detail);
+
+	err = put(OWNER_PARAM, "unregister", 10);
+	snprintf(detail, sizeof(detail), "%s; state %s; sysfs %s",
+		 err ? strerror(err) : "unregistered", value(OWNER_PARAM),
+		 access(CONTIG "/regions/owner", F_OK) ? "gone" : "still there");
+	abi_check("outlive: unregistering succeeds while user space holds chunks, and the region leaves sysfs",
+		  !err && !strcmp(value(OWNER_PARAM), "unregistered") &&
+		  access(CONTIG "/regions/owner", F_OK) && errno == ENOENT,
+		  detail);
+
+	herr = heap_alloc("owner", 4096, &buf);
+	if (!herr)
+		close(buf);
+	derr = fd < 0 ? EBADF : cma_alloc(fd, CMA_REGIONS_BY_NAME, "owner",
+					  4096, &b);
+	snprintf(detail, sizeof(detail), "heap: %s; /dev/cma: %s",
+		 herr ? strerror(herr) : "allocated",
+		 derr ? strerror(derr) : "allocated");
+	abi_check("outlive: the unregistered region allocates nothing: heap ENODEV, /dev/cma ENOENT",
+		  herr == ENODEV && derr == ENOENT, detail);
+
+	ok = hp != MAP_FAILED && dp != MAP_FAILED &&
+	     filled(hp, OWNER_LEN, 0x5a) && filled(dp, OWNER_LEN, 0xa5);
+	if (ok) {
+		memset(hp, 0x3c, OWNER_LEN);
+		memset(dp, 0xc3, OWNER_LEN);
+		ok = filled(hp, OWNER_LEN, 0x3c) && filled(dp, OWNER_LEN, 0xc3);
+	}
+	snprintf(detail, sizeof(detail), "state %s", value(OWNER_PARAM));
+	abi_check("outlive: both mappings keep their data and take writes after the region is gone",
+		  ok && !strcmp(value(OWNER_PARAM), "unregistered"), detail);
+
+	if (hp != MAP_FAILED)
+		munmap(hp, OWNER_LEN);
+	/* Give a deferred dma-buf release its chance to run too early. */
+	usleep(100000);
+	snprintf(detail, sizeof(detail), "state %s", value(OWNER_PARAM));
+	abi_check("outlive: the heap buffer gone, the /dev/cma chunk still keeps the region",
+		  !strcmp(value(OWNER_PARAM), "unregistered"), detail);
+
+	if (dp != MAP_FAILED)
+		munmap(dp, OWNER_LEN);
+	derr = fd < 0 || !a.id ? EBADF : cma_free_id(fd, a.id);
+	ok = owner_state_is("released");
+	snprintf(detail, sizeof(detail), "FREE %s; state %s",
+		 derr ? strerror(derr) : "done", value(OWNER_PARAM));
+	abi_check("outlive: the last chunk's release hands the memory back (release callback)",
+		  !derr && ok, detail);
+
+	/* Again, with nothing held: unregistering releases at once. */
+	err = put(OWNER_PARAM, "register", 8);
+	herr = err ? err : put(OWNER_PARAM, "unregister", 10);
+	snprintf(detail, sizeof(detail), "register %s, unregister %s; state %s",
+		 err ? strerror(err) : "ok",
+		 !err && herr ? strerror(herr) : "ok", value(OWNER_PARAM));
+	abi_check("outlive: registered again over the same memory, then unregistered idle: released at once",
+		  !err && !herr && !strcmp(value(OWNER_PARAM), "released"),
+		  detail);
+}
+
 static void abi_checks(void)
 {
 	char r[2][64] = { "", "" }, map[4097], probe[200], detail[300],
@@ -1120,6 +1260,7 @@ static void abi_checks(void)
 	abi_heap_mmap(r[0]);
 	abi_max_chunks(r[0]);
 	abi_user_alloc(fd, r[0], r[1]);
+	abi_outlive(fd);
 	if (fd >= 0)
 		close(fd);
 

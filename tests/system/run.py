@@ -626,7 +626,7 @@ REGION_DIR = re.compile(r"^regions/[^/]+/")
 USER_ALLOC_WRITES = 14
 # init's checks of /dev/cma and the heaps (abi_checks()), in the
 # scenarios that run user-space programs.
-ABI_CHECKS = 33
+ABI_CHECKS = 41
 
 
 def abi_files():
