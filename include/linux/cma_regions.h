@@ -43,14 +43,21 @@ struct cma_allocator;
  *		(/dev/cma, the region's dma-buf heap) may not, unless an
  *		administrator opens it in sysfs.  For regions a platform
  *		keeps for its own drivers.
- * @release:	Optional.  Called with @release_data, in process context
- *		and with no lock of the framework held, once the region is
+ * @release:	Optional.  Called with @release_data once the region is
  *		unregistered and its last chunk released: the memory is its
- *		owner's again.  User space may hold chunks for as long as it
- *		likes, so a module setting it must not finish unloading
- *		before it is called (its exit waits for a completion the
- *		callback signals, say).
+ *		owner's again.  That is in process context with no lock of the
+ *		framework held, but from whoever drops the last chunk: the
+ *		owner's own cma_free() or cma_region_unregister(), a dma-buf's
+ *		release, or munmap() with the process's mmap_lock held; so it
+ *		must not take mmap_lock nor a lock its owner holds around
+ *		those calls.
  * @release_data: Passed to @release.
+ * @owner:	The module @release belongs to (THIS_MODULE), or NULL if
+ *		built in.  With @release set, the core holds a reference to
+ *		it from registration until @release has returned: user space
+ *		may hold chunks for as long as it likes, and the module may
+ *		not go before its callback ran.  Unregister the region from a
+ *		driver's remove(), not from the module's exit.
  *
  * Platform code fills in the public fields and hands the region to
  * cma_set_defaults() or cma_early_region_register(); drivers owning a range
@@ -69,6 +76,7 @@ struct cma_region {
 	bool kernel_only;
 	void (*release)(void *data);
 	void *release_data;
+	struct module *owner;
 
 	/* private: */
 	/*
@@ -200,8 +208,10 @@ struct cma_info {
  * @CMA_REGION_ADD:	The region is being registered and is not usable
  *			yet; the watcher may refuse it with
  *			notifier_from_errno(), which fails the registration.
- * @CMA_REGION_DEL:	The region was unregistered and is no longer usable;
- *			it is freed once the notifiers return.
+ * @CMA_REGION_DEL:	The region was unregistered and allocates nothing
+ *			more; it is freed once the notifiers have returned
+ *			and its last chunk is released, so a watcher drops
+ *			every pointer to it before returning.
  *
  * See cma_regions_watch().
  */

@@ -82,7 +82,9 @@ struct cma_map {
  * Allocations and cma_info_*() find the map in force, the regions on
  * cma_regions_list and a handle's copy (&cma_region.core) inside a
  * read-side critical section of it; they may sleep there, on a region's
- * lock.
+ * lock.  Chunk releases take and release a region's lock inside one, so
+ * that a dead region's copy, freed after a grace period, outlives every
+ * mutex_unlock() of it.
  */
 DEFINE_STATIC_SRCU(cma_regions_srcu);
 
@@ -338,6 +340,7 @@ static struct cma_region *cma_region_dup(const struct cma_region *reg)
 	copy->kernel_only = reg->kernel_only;
 	copy->release = reg->release;
 	copy->release_data = reg->release_data;
+	copy->owner = reg->owner;
 	copy->reserved = reg->reserved;
 	INIT_LIST_HEAD(&copy->list);
 	p = (char *)(copy + 1);
@@ -384,9 +387,10 @@ static bool cma_region_overlaps(const struct cma_region *reg,
  * Return: 0 on success; -EINVAL if @reg is malformed (see the grammar's
  * rules for names, sizes and alignment); -EEXIST if @reg is already
  * registered or its name is taken; -EADDRINUSE if it overlaps a registered
- * region, or one unregistered whose chunks are still alive; -ENOMEM if the
- * copy cannot be allocated; or the error of the allocator's
- * &cma_allocator.init.
+ * region, or one unregistered whose chunks are still alive; -ENODEV if
+ * &cma_region.owner is being unloaded; -ENOMEM if the copy cannot be
+ * allocated; the error of the allocator's &cma_allocator.init; or the
+ * error with which a watcher refused the region (sysfs, a heap).
  */
 int cma_region_register(struct cma_region *reg)
 {
@@ -397,9 +401,14 @@ int cma_region_register(struct cma_region *reg)
 	ret = cma_region_check(reg);
 	if (ret)
 		return ret;
+	/* @release is code of its owner's: the module stays until it ran. */
+	if (reg->release && !try_module_get(reg->owner))
+		return -ENODEV;
 	copy = cma_region_dup(reg);
-	if (!copy)
-		return -ENOMEM;
+	if (!copy) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
 
 	mutex_lock(&cma_regions_config_mutex);
 	mutex_lock(&cma_regions_mutex);
@@ -462,9 +471,20 @@ out_free:
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
 	kfree(copy);
+out_put:
+	if (reg->release)
+		module_put(reg->owner);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_region_register);
+
+static void cma_region_free_srcu(struct rcu_head *rcu)
+{
+	struct cma_region *reg = container_of(rcu, struct cma_region, rcu);
+
+	mutex_destroy(&reg->lock);
+	kfree(reg);
+}
 
 /*
  * Gives an unregistered region's memory back to its owner and frees the
@@ -472,14 +492,20 @@ EXPORT_SYMBOL_GPL(cma_region_register);
  */
 static void cma_region_free(struct cma_region *reg)
 {
+	struct module *owner = reg->owner;
+
 	if (reg->release)
 		reg->release(reg->release_data);
-	mutex_destroy(&reg->lock);
+	/* The module of @release is free to go once it returned. */
+	if (reg->release)
+		module_put(owner);
 	/*
-	 * The last chunk's releaser may still be inside mutex_unlock() of
-	 * @reg->lock, with interrupts off: wait for it.
+	 * Other releasers of chunks may still be inside mutex_unlock() of
+	 * @reg->lock, which touches the mutex after another task can take
+	 * it: they do it inside a read-side critical section of
+	 * cma_regions_srcu (cma_chunk_release()), so wait for them.
 	 */
-	kfree_rcu(reg, rcu);
+	call_srcu(&cma_regions_srcu, &reg->rcu, cma_region_free_srcu);
 }
 
 /*
@@ -753,8 +779,9 @@ static struct cma_chunk *cma_chunk_new(size_t size, bool user)
  * user space (@user), only those open to it.  Returns 0, -ENOENT if none
  * of them is registered, -EPERM if none of those registered is open to
  * user space, -ENOMEM if none of those tried has room.  Caller is in a
- * read-side critical section of cma_regions_srcu, which allocates nothing
- * from slab: reclaim there would hold up unregistering.
+ * read-side critical section of cma_regions_srcu; so is the allocator,
+ * which may allocate its metadata there: reclaim then delays an
+ * unregistering, never deadlocks with it.
  */
 static int cma_alloc_from_list(const char *list, size_t len,
 			       struct cma_chunk *chunk, phys_addr_t alignment,
@@ -1011,7 +1038,13 @@ static void cma_chunk_release(struct kref *ref)
 	struct cma_chunk *chunk = container_of(ref, struct cma_chunk, ref);
 	struct cma_region *reg = chunk->reg;
 	bool idle, dead;
+	int idx;
 
+	/*
+	 * The last release of a dead region frees it (cma_region_free())
+	 * while this one may still be in mutex_unlock(): SRCU keeps it.
+	 */
+	idx = srcu_read_lock(&cma_regions_srcu);
 	mutex_lock(&reg->lock);
 	reg->alloc->free(reg, chunk);
 	reg->free_space += chunk->size;
@@ -1021,6 +1054,7 @@ static void cma_chunk_release(struct kref *ref)
 	if (idle && !dead)
 		module_put(reg->alloc->owner);
 	mutex_unlock(&reg->lock);
+	srcu_read_unlock(&cma_regions_srcu, idx);
 	kfree(chunk);
 	if (idle && dead)
 		cma_region_finish(reg);

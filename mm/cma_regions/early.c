@@ -478,14 +478,25 @@ static void __init cma_early_resource(struct cma_region *reg)
 /*
  * A reserved region that cannot be registered gives its memory back to the
  * page allocator, if it is RAM the kernel maps (a device-tree node can
- * reserve anything; no-map memory is never RAM here).  The range stays in
- * memblock.reserved on architectures that keep memblock after boot, and
- * highmem pages given back are not counted in totalhigh_pages.
+ * reserve anything; no-map memory is never RAM here) and no other region
+ * has it.  The range stays in memblock.reserved on architectures that keep
+ * memblock after boot, and highmem pages given back are not counted in
+ * totalhigh_pages.
  */
 static void __init cma_early_give_back(struct cma_region *reg, int err)
 {
 	const char *name = reg->name ?: "(private)";
 
+	/*
+	 * Overlapping a registered region: only the device tree's regions
+	 * get here (reserved-memory only warns of overlapping nodes), and
+	 * their memory is, in part at least, the other region's.
+	 */
+	if (err == -EADDRINUSE) {
+		pr_err("region %s: cannot register: %pe; %llu KiB at %pa stay reserved: they overlap another region\n",
+		       name, ERR_PTR(err), (u64)reg->size >> 10, &reg->start);
+		return;
+	}
 	if (!cma_range_has_pages(reg->start, reg->size)) {
 		pr_err("region %s: cannot register: %pe; %llu KiB at %pa stay reserved: not all RAM\n",
 		       name, ERR_PTR(err), (u64)reg->size >> 10, &reg->start);

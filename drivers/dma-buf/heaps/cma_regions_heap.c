@@ -18,8 +18,8 @@
  * 6.12 cannot remove a heap.  When a region is unregistered its heap stays
  * and allocations from it fail with -ENODEV; a region of memory with
  * struct pages registered again under the same name gets the heap back.
- * Buffers hold their chunk, so a region with live buffers cannot be
- * unregistered.
+ * Buffers hold their chunk: a region unregistered while buffers of it
+ * live keeps their memory until the last is released.
  *
  * Modelled on the CMA heap (drivers/dma-buf/heaps/cma_heap.c).
  *
@@ -152,13 +152,17 @@ static void cmar_detach(struct dma_buf *dmabuf,
 static struct sg_table *cmar_map_dma_buf(struct dma_buf_attachment *attachment,
 					 enum dma_data_direction direction)
 {
+	struct cmar_buffer *buffer = attachment->dmabuf->priv;
 	struct cmar_attachment *a = attachment->priv;
 	int ret;
 
 	ret = dma_map_sgtable(attachment->dev, &a->table, direction, 0);
 	if (ret)
 		return ERR_PTR(ret);
+	/* Under the lock the CPU access calls read it with. */
+	mutex_lock(&buffer->lock);
 	a->mapped = true;
+	mutex_unlock(&buffer->lock);
 	return &a->table;
 }
 
@@ -166,9 +170,12 @@ static void cmar_unmap_dma_buf(struct dma_buf_attachment *attachment,
 			       struct sg_table *table,
 			       enum dma_data_direction direction)
 {
+	struct cmar_buffer *buffer = attachment->dmabuf->priv;
 	struct cmar_attachment *a = attachment->priv;
 
+	mutex_lock(&buffer->lock);
 	a->mapped = false;
+	mutex_unlock(&buffer->lock);
 	dma_unmap_sgtable(attachment->dev, table, direction, 0);
 }
 

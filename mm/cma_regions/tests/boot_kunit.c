@@ -15,14 +15,11 @@
 #include <linux/cma_regions.h>
 #include <linux/highmem.h>
 #include <linux/init.h>
-#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
-#include <linux/printk.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/sysfs.h>
 
 #include "../internal.h"
 
@@ -185,98 +182,6 @@ static int __init kb_explicit_setup(char *s)
 }
 early_param("cma_regions_test.explicit", kb_explicit_setup);
 #endif
-
-#ifndef MODULE
-/*
- * cma_regions_kunit.owner plays a driver that owns a region, for the QEMU
- * test of a region unregistered while user space holds its chunks (a heap
- * buffer, a /dev/cma mapping).  Root writes "register": the driver takes
- * 1 MiB from the page allocator and registers it as region "owner";
- * "unregister": its remove(), which cannot fail whatever user space holds.
- * Reading tells where the region is: none, registered, unregistered (dead,
- * chunks alive) or released (the core called the release callback once the
- * last chunk was gone, and the pages went back).  Never used outside that
- * test.
- */
-#define KB_OWNER_ORDER	get_order(SZ_1M)
-
-enum kb_owner_state { KB_NONE, KB_REGISTERED, KB_UNREGISTERED, KB_RELEASED };
-
-static const char *const kb_owner_names[] = {
-	[KB_NONE] = "none",
-	[KB_REGISTERED] = "registered",
-	[KB_UNREGISTERED] = "unregistered",
-	[KB_RELEASED] = "released",
-};
-
-/* Serialised by the parameter lock; @state also written by the release. */
-static struct {
-	struct cma_region reg;
-	struct page *pages;
-	int state;
-} kb_owner;
-
-static void kb_owner_release(void *data)
-{
-	__free_pages(data, KB_OWNER_ORDER);
-	pr_info("cma_regions_kunit: region owner released, its pages freed\n");
-	WRITE_ONCE(kb_owner.state, KB_RELEASED);
-}
-
-static int kb_owner_set(const char *val, const struct kernel_param *kp)
-{
-	int state = READ_ONCE(kb_owner.state), ret;
-
-	if (sysfs_streq(val, "register")) {
-		if (state == KB_REGISTERED || state == KB_UNREGISTERED)
-			return -EBUSY;
-		kb_owner.pages = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
-					     KB_OWNER_ORDER);
-		if (!kb_owner.pages)
-			return -ENOMEM;
-		kb_owner.reg = (struct cma_region){
-			.name = "owner",
-			.start = page_to_phys(kb_owner.pages),
-			.size = SZ_1M,
-			.release = kb_owner_release,
-			.release_data = kb_owner.pages,
-		};
-		ret = cma_region_register(&kb_owner.reg);
-		if (ret) {
-			__free_pages(kb_owner.pages, KB_OWNER_ORDER);
-			return ret;
-		}
-		WRITE_ONCE(kb_owner.state, KB_REGISTERED);
-		return 0;
-	}
-	if (sysfs_streq(val, "unregister")) {
-		if (state != KB_REGISTERED)
-			return -ENOENT;
-		/*
-		 * Before the call: the release runs inside it when no chunk
-		 * is alive, and must have the last word.
-		 */
-		WRITE_ONCE(kb_owner.state, KB_UNREGISTERED);
-		ret = cma_region_unregister(&kb_owner.reg);
-		pr_info("cma_regions_kunit: region owner unregistered: %d\n",
-			ret);
-		return ret;
-	}
-	return -EINVAL;
-}
-
-static int kb_owner_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n", kb_owner_names[READ_ONCE(kb_owner.state)]);
-}
-
-static const struct kernel_param_ops kb_owner_ops = {
-	.set = kb_owner_set,
-	.get = kb_owner_get,
-};
-module_param_cb(owner, &kb_owner_ops, NULL, 0600);
-MODULE_PARM_DESC(owner, "register or unregister region \"owner\" (tests)");
-#endif /* !MODULE: the release callback must outlive any region */
 
 static int kb_suite_init(struct kunit_suite *suite)
 {
