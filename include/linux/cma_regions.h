@@ -14,6 +14,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
 
 struct device;
@@ -119,8 +120,11 @@ struct cma_region {
 	struct list_head list;
 	bool registered;
 	bool reserved;
-	/* Frees the core's copy (see cma_region_unregister()). */
-	struct rcu_head rcu;
+	/*
+	 * References to the copy: the registry's, until the region is
+	 * finished, and one per chunk release in progress.
+	 */
+	refcount_t refs;
 };
 
 /**

@@ -198,12 +198,74 @@ static bool cma_bf_fits(const struct cma_bf_hole *hole, size_t size,
 	return head <= hole->size && hole->size - head >= size;
 }
 
-static struct cma_bf_hole *cma_bf_find(struct cma_bf *bf, size_t size,
+/* The hole holding @addr, or NULL. */
+static struct cma_bf_hole *cma_bf_hole_at(struct cma_bf *bf, phys_addr_t addr)
+{
+	struct rb_node *node = bf->by_start.rb_node;
+	struct cma_bf_hole *found = NULL;
+
+	while (node) {
+		struct cma_bf_hole *h = rb_entry(node, struct cma_bf_hole,
+						 by_start);
+
+		if (h->start <= addr) {
+			found = h;
+			node = node->rb_right;
+		} else {
+			node = node->rb_left;
+		}
+	}
+	return found && addr - found->start <= found->size - 1 ? found : NULL;
+}
+
+/*
+ * An alignment so large that the region holds at most CMA_BF_SCAN aligned
+ * addresses: the smallest hole that fits a chunk at one of them, found by
+ * address.  Scanning the holes by size instead could walk all of them under
+ * the region's lock, for an alignment anyone may ask for.  Returns false if
+ * there are more such addresses.
+ */
+static bool cma_bf_find_sparse(struct cma_bf *bf, struct cma_region *reg,
+			       size_t size, phys_addr_t alignment,
+			       struct cma_bf_hole **best)
+{
+	phys_addr_t addr = ALIGN(reg->start, alignment);
+	phys_addr_t last = reg->start + (reg->size - 1);
+	int i;
+
+	*best = NULL;
+	/* ALIGN() wrapped: no aligned address in the region. */
+	if (addr < reg->start)
+		return true;
+	if (addr > last)
+		return true;
+	if ((last - addr) >> __ffs64(alignment) >= CMA_BF_SCAN)
+		return false;
+	for (i = 0; i < CMA_BF_SCAN; i++) {
+		struct cma_bf_hole *h = cma_bf_hole_at(bf, addr);
+
+		if (h && cma_bf_fits(h, size, alignment) &&
+		    (!*best || h->size < (*best)->size))
+			*best = h;
+		if (last - addr < alignment)
+			break;
+		addr += alignment;
+	}
+	return true;
+}
+
+static struct cma_bf_hole *cma_bf_find(struct cma_bf *bf,
+				       struct cma_region *reg, size_t size,
 				       phys_addr_t alignment)
 {
-	struct cma_bf_hole *hole = cma_bf_lower_bound(bf, size);
-	struct cma_bf_hole *sure = NULL;
+	struct cma_bf_hole *hole, *sure = NULL;
 	int i;
+
+	if (alignment > PAGE_SIZE &&
+	    cma_bf_find_sparse(bf, reg, size, alignment, &hole))
+		return hole;
+
+	hole = cma_bf_lower_bound(bf, size);
 
 	/* Any hole this large fits, wherever it starts. */
 	if (alignment - PAGE_SIZE <= PHYS_ADDR_MAX - size)
@@ -231,7 +293,7 @@ static int cma_bf_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	unsigned long holes;
 	bool rest;
 
-	hole = cma_bf_find(bf, chunk->size, alignment);
+	hole = cma_bf_find(bf, reg, chunk->size, alignment);
 	if (!hole)
 		return -ENOMEM;
 	/* Last addresses: a region may end at the top of the address space. */

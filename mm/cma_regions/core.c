@@ -56,6 +56,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -82,9 +83,7 @@ struct cma_map {
  * Allocations and cma_info_*() find the map in force, the regions on
  * cma_regions_list and a handle's copy (&cma_region.core) inside a
  * read-side critical section of it; they may sleep there, on a region's
- * lock.  Chunk releases take and release a region's lock inside one, so
- * that a dead region's copy, freed after a grace period, outlives every
- * mutex_unlock() of it.
+ * lock.
  */
 DEFINE_STATIC_SRCU(cma_regions_srcu);
 
@@ -429,6 +428,7 @@ int cma_region_register(struct cma_region *reg)
 			goto out_free;
 
 	mutex_init(&copy->lock);
+	refcount_set(&copy->refs, 1);
 	copy->free_space = copy->size;
 	copy->has_pages = cma_range_has_pages(copy->start, copy->size);
 	/* Private regions are out of user space's reach anyway. */
@@ -478,34 +478,33 @@ out_put:
 }
 EXPORT_SYMBOL_GPL(cma_region_register);
 
-static void cma_region_free_srcu(struct rcu_head *rcu)
+/*
+ * Drops a reference to the core's copy of a region: the registry's, or a
+ * chunk release's.  Releases hold one across their critical section of
+ * the region's lock: mutex_unlock() still touches the mutex after another
+ * task can take it, and that task may release the last chunk.
+ */
+static void cma_region_put(struct cma_region *reg)
 {
-	struct cma_region *reg = container_of(rcu, struct cma_region, rcu);
-
-	mutex_destroy(&reg->lock);
-	kfree(reg);
+	if (refcount_dec_and_test(&reg->refs)) {
+		mutex_destroy(&reg->lock);
+		kfree(reg);
+	}
 }
 
 /*
- * Gives an unregistered region's memory back to its owner and frees the
- * core's copy; the allocator has let go of it already.
+ * Gives an unregistered region's memory back to its owner and drops the
+ * registry's reference to the core's copy; the allocator has let go of it
+ * already.
  */
 static void cma_region_free(struct cma_region *reg)
 {
-	struct module *owner = reg->owner;
-
-	if (reg->release)
+	if (reg->release) {
 		reg->release(reg->release_data);
-	/* The module of @release is free to go once it returned. */
-	if (reg->release)
-		module_put(owner);
-	/*
-	 * Other releasers of chunks may still be inside mutex_unlock() of
-	 * @reg->lock, which touches the mutex after another task can take
-	 * it: they do it inside a read-side critical section of
-	 * cma_regions_srcu (cma_chunk_release()), so wait for them.
-	 */
-	call_srcu(&cma_regions_srcu, &reg->rcu, cma_region_free_srcu);
+		/* The module of @release is free to go once it returned. */
+		module_put(reg->owner);
+	}
+	cma_region_put(reg);
 }
 
 /*
@@ -577,8 +576,13 @@ int cma_region_unregister(struct cma_region *reg)
 	reg->registered = false;
 	WRITE_ONCE(reg->core, NULL);
 	mutex_unlock(&cma_regions_mutex);
-	/* ... and those that did are done: the chunks they got are counted. */
-	synchronize_srcu(&cma_regions_srcu);
+	/*
+	 * ... and those that did are done: the chunks they got are counted.
+	 * Expedited: a driver's remove() waits for it, and under a steady
+	 * stream of allocations a normal grace period backs off for jiffies
+	 * at a time.
+	 */
+	synchronize_srcu_expedited(&cma_regions_srcu);
 	INIT_LIST_HEAD(&copy->list);
 
 	/* Watchers may wait for readers of the region's sysfs files. */
@@ -1038,13 +1042,13 @@ static void cma_chunk_release(struct kref *ref)
 	struct cma_chunk *chunk = container_of(ref, struct cma_chunk, ref);
 	struct cma_region *reg = chunk->reg;
 	bool idle, dead;
-	int idx;
 
 	/*
-	 * The last release of a dead region frees it (cma_region_free())
-	 * while this one may still be in mutex_unlock(): SRCU keeps it.
+	 * @chunk keeps the region from being finished, so the registry's
+	 * reference is still there to add this one to: the copy must
+	 * outlive mutex_unlock() below, whoever releases the last chunk.
 	 */
-	idx = srcu_read_lock(&cma_regions_srcu);
+	refcount_inc(&reg->refs);
 	mutex_lock(&reg->lock);
 	reg->alloc->free(reg, chunk);
 	reg->free_space += chunk->size;
@@ -1054,10 +1058,10 @@ static void cma_chunk_release(struct kref *ref)
 	if (idle && !dead)
 		module_put(reg->alloc->owner);
 	mutex_unlock(&reg->lock);
-	srcu_read_unlock(&cma_regions_srcu, idx);
 	kfree(chunk);
 	if (idle && dead)
 		cma_region_finish(reg);
+	cma_region_put(reg);
 }
 
 /**
@@ -1117,7 +1121,8 @@ EXPORT_SYMBOL_GPL(cma_free);
  * not be, and cannot then back interfaces that hand out pages (dma-buf
  * heaps).
  *
- * Context: Any context.
+ * Context: Process context: it reads the resource tree under its lock and
+ * walks the region's page frames.
  * Return: true if every page of @reg has a struct page.
  */
 bool cma_region_has_pages(const struct cma_region *reg)

@@ -233,6 +233,50 @@ static void cma_regions_test_bf_alignment(struct kunit *test)
 	bf_check(m);
 }
 
+/*
+ * Alignments that leave only a few aligned addresses in a region with a
+ * hole at every other page: found by address, and as the model says.
+ */
+static void cma_regions_test_bf_sparse(struct kunit *test)
+{
+	struct bf_model *m = bf_setup(test, SZ_4M);
+	unsigned long pages = SZ_4M >> PAGE_SHIFT, i;
+	struct cma_chunk **c, *a;
+
+	c = kunit_kcalloc(test, pages, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < pages; i++) {
+		c[i] = bf_alloc(m, PAGE_SIZE, 0);
+		KUNIT_ASSERT_NOT_NULL(test, c[i]);
+	}
+	for (i = 1; i < pages; i += 2) {
+		bf_free(m, c[i]);
+		c[i] = NULL;
+	}
+	bf_check(m);
+	/* Every 1 MiB boundary is taken: nothing fits, whatever the size. */
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, SZ_1M));
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, SZ_2M));
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, SZ_4M));
+	/* 2 MiB in is a hole of three pages now. */
+	bf_free(m, c[pages / 2]);
+	c[pages / 2] = NULL;
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, 3 * PAGE_SIZE, SZ_1M));
+	a = bf_alloc(m, 2 * PAGE_SIZE, SZ_1M);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, a->start, BF_BASE + SZ_2M);
+	bf_check(m);
+	bf_free(m, a);
+	a = bf_alloc(m, PAGE_SIZE, SZ_2M);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, a->start, BF_BASE + SZ_2M);
+	bf_free(m, a);
+	for (i = 0; i < pages; i++)
+		if (c[i])
+			bf_free(m, c[i]);
+	bf_check(m);
+}
+
 static void bf_coalesce(struct kunit *test, struct bf_model *m)
 {
 	struct cma_chunk *c[16];
@@ -361,6 +405,7 @@ static void cma_regions_test_bf_random(struct kunit *test)
 static struct kunit_case cma_bf_cases[] = {
 	KUNIT_CASE(cma_regions_test_bf_best_fit),
 	KUNIT_CASE(cma_regions_test_bf_alignment),
+	KUNIT_CASE(cma_regions_test_bf_sparse),
 	KUNIT_CASE(cma_regions_test_bf_coalesce),
 	KUNIT_CASE(cma_regions_test_bf_top),
 	KUNIT_CASE_PARAM(cma_regions_test_bf_random, bf_random_gen_params),

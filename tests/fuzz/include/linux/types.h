@@ -9,11 +9,6 @@ typedef uint64_t u64;
 typedef uint32_t u32;
 typedef uint8_t u8;
 typedef uint64_t phys_addr_t;
-struct callback_head {
-	struct callback_head *next;
-	void (*func)(struct callback_head *head);
-};
-#define rcu_head callback_head
 /* No kernel configuration here: every option is off. */
 #define IS_ENABLED(option) 0
 #endif
