@@ -58,7 +58,9 @@ struct cma_allocator;
  *		it from registration until @release has returned: user space
  *		may hold chunks for as long as it likes, and the module may
  *		not go before its callback ran.  Unregister the region from a
- *		driver's remove(), not from the module's exit.
+ *		driver's remove(), not from the module's exit: the module
+ *		cannot be removed while the region is registered, so its
+ *		device is unbound first.
  *
  * Platform code fills in the public fields and hands the region to
  * cma_set_defaults() or cma_early_region_register(); drivers owning a range
@@ -99,7 +101,7 @@ struct cma_region {
 	void *private_data;
 	phys_addr_t free_space;
 	unsigned int users;
-	/* Unregistered: the release of the last chunk frees the copy. */
+	/* Unregistered: the release of the last chunk finishes it. */
 	bool dead;
 	/* Set by cma_region_register(); stable while registered. */
 	bool has_pages;

@@ -344,8 +344,12 @@ static int ks_churn_fn(void *data)
 		if (ret)
 			ks_error(s, "unregister ks-tmp: %d", ret);
 		/* A region may use b; it must be idle first. */
-		while ((ret = cma_allocator_unregister(&s->alloc_b)) == -EBUSY)
+		while ((ret = cma_allocator_unregister(&s->alloc_b)) == -EBUSY &&
+		       !kthread_should_stop())
 			usleep_range(50, 100);
+		/* Stopped while a region used b; it goes at the end. */
+		if (ret == -EBUSY)
+			break;
 		if (ret)
 			ks_error(s, "unregister allocator b: %d", ret);
 		atomic_inc(&s->churns);
@@ -434,11 +438,14 @@ static void cma_regions_test_stress(struct kunit *test)
 		unsigned long end = jiffies + msecs_to_jiffies(KS_MS_MAX);
 
 		msleep(KS_MS);
+		kunit_info(test, "%d churns in %d ms\n",
+			   atomic_read(&s->churns), KS_MS);
 		while (atomic_read(&s->churns) <= KS_CHURNS &&
 		       time_before(jiffies, end))
 			msleep(100);
-	} else
+	} else {
 		KUNIT_FAIL(test, "kthread %d: %ld", n, PTR_ERR(w[n].task));
+	}
 	ks_stop_all(w, n);
 	for (i = 0; i < ARRAY_SIZE(s->mailbox); i++)
 		if (s->mailbox[i])
