@@ -819,6 +819,37 @@ static int cma_alloc_from_list(const char *list, size_t len,
 	return ret;
 }
 
+/*
+ * Every allocation but cma_alloc_from_region(): from the regions of the
+ * map's rule for (@dev_name, @type), or without @dev_name from the @len
+ * bytes of region names at @regions; for user space (@user) or not.  The
+ * caller validated the request.
+ */
+static struct cma_chunk *cma_alloc_chunk(const char *dev_name,
+					 const char *type, const char *regions,
+					 size_t len, size_t size,
+					 phys_addr_t alignment, bool user)
+{
+	const char *list = regions;
+	struct cma_chunk *chunk;
+	int idx, ret = 0;
+
+	chunk = cma_chunk_new(size, user);
+	if (!chunk)
+		return ERR_PTR(-ENOMEM);
+	idx = srcu_read_lock(&cma_regions_srcu);
+	if (dev_name)
+		ret = cma_map_lookup(dev_name, type, &list, &len);
+	if (!ret)
+		ret = cma_alloc_from_list(list, len, chunk, alignment, user);
+	srcu_read_unlock(&cma_regions_srcu, idx);
+	if (ret) {
+		kfree(chunk);
+		return ERR_PTR(ret);
+	}
+	return chunk;
+}
+
 /**
  * cma_alloc_for_name() - allocate contiguous memory for a device, by name
  * @dev_name:	The device's name, as dev_name() gives it.
@@ -840,28 +871,10 @@ static int cma_alloc_from_list(const char *list, size_t len,
 struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 				     size_t size, phys_addr_t alignment)
 {
-	struct cma_chunk *chunk;
-	const char *list;
-	size_t len;
-	int idx, ret;
-
 	if (!dev_name || !cma_request_valid(dev_name, type ?: CMA_DEFAULT_TYPE) ||
 	    cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
-	chunk = cma_chunk_new(size, false);
-	if (!chunk)
-		return ERR_PTR(-ENOMEM);
-
-	idx = srcu_read_lock(&cma_regions_srcu);
-	ret = cma_map_lookup(dev_name, type, &list, &len);
-	if (!ret)
-		ret = cma_alloc_from_list(list, len, chunk, alignment, false);
-	srcu_read_unlock(&cma_regions_srcu, idx);
-	if (ret) {
-		kfree(chunk);
-		return ERR_PTR(ret);
-	}
-	return chunk;
+	return cma_alloc_chunk(dev_name, type, NULL, 0, size, alignment, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_alloc_for_name);
 
@@ -905,26 +918,15 @@ EXPORT_SYMBOL_GPL(cma_alloc_for);
 struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
 				 phys_addr_t alignment)
 {
-	struct cma_chunk *chunk;
 	size_t len;
-	int idx, ret;
 
 	if (!regions || cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
 	len = strlen(regions);
 	if (cma_names_validate(regions, len))
 		return ERR_PTR(-EINVAL);
-	chunk = cma_chunk_new(size, false);
-	if (!chunk)
-		return ERR_PTR(-ENOMEM);
-	idx = srcu_read_lock(&cma_regions_srcu);
-	ret = cma_alloc_from_list(regions, len, chunk, alignment, false);
-	srcu_read_unlock(&cma_regions_srcu, idx);
-	if (ret) {
-		kfree(chunk);
-		return ERR_PTR(ret);
-	}
-	return chunk;
+	return cma_alloc_chunk(NULL, NULL, regions, len, size, alignment,
+			       false);
 }
 EXPORT_SYMBOL_GPL(cma_alloc_from);
 
@@ -959,33 +961,22 @@ struct cma_chunk *cma_alloc_user(const char *dev_name, const char *type,
 				 phys_addr_t alignment)
 {
 	struct cma_chunk *chunk;
-	const char *list = NULL;
 	size_t len = 0;
-	int idx, ret = 0;
+	int ret;
 
 	if (!dev_name == !regions || cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
 	if (regions) {
-		list = regions;
 		len = strlen(regions);
-		if (cma_names_validate(list, len))
+		if (cma_names_validate(regions, len))
 			return ERR_PTR(-EINVAL);
 	} else if (!cma_request_valid(dev_name, type ?: CMA_DEFAULT_TYPE)) {
 		return ERR_PTR(-EINVAL);
 	}
-	chunk = cma_chunk_new(size, true);
-	if (!chunk)
-		return ERR_PTR(-ENOMEM);
-	idx = srcu_read_lock(&cma_regions_srcu);
-	if (dev_name)
-		ret = cma_map_lookup(dev_name, type, &list, &len);
-	if (!ret)
-		ret = cma_alloc_from_list(list, len, chunk, alignment, true);
-	srcu_read_unlock(&cma_regions_srcu, idx);
-	if (ret) {
-		kfree(chunk);
-		return ERR_PTR(ret);
-	}
+	chunk = cma_alloc_chunk(dev_name, type, regions, len, size, alignment,
+				true);
+	if (IS_ERR(chunk))
+		return chunk;
 	ret = cma_chunk_zero(chunk);
 	if (ret) {
 		cma_free(chunk);
