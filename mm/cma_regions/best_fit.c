@@ -18,9 +18,9 @@
  * may not fit at its address: the allocator examines at most
  * %CMA_BF_SCAN such holes in increasing size, then takes the smallest hole
  * that fits whatever its address (one at least alignment - PAGE_SIZE bytes
- * larger than the request) if there is one, and otherwise goes on through
- * the smaller holes.  An allocation therefore fails only when no hole can
- * hold it.  The space skipped to align the chunk stays a hole, and so does
+ * larger than the request) if there is one, and otherwise searches all the
+ * smaller holes.  An allocation therefore fails only when no hole can hold
+ * it.  The space skipped to align the chunk stays a hole, and so does
  * the rest of the hole behind it.
  *
  * Freeing coalesces the chunk with the holes on either side, so two holes
@@ -28,9 +28,14 @@
  *
  * Complexity: allocation and free take O(log n) time in the number n of
  * holes, which is at most one more than the number of live chunks.  The
- * exception is an aligned request that no hole fits for sure: it examines
- * the holes between the request's size and that size plus the alignment
- * one by one before it succeeds or fails.
+ * exception is an aligned request that no hole fits for sure, where every
+ * hole between the request's size and that size plus the alignment is a
+ * candidate.  Such a request takes whichever way costs less: it looks up
+ * the hole at each of the region's A aligned addresses (O(A log n)), or it
+ * examines the candidates one by one in increasing size (O(n) at worst).
+ * An alignment that leaves at most %CMA_BF_SCAN aligned addresses in the
+ * region is always looked up by address.  Either way the chunk goes to the
+ * smallest hole that fits it, the lowest of equal ones.
  *
  * Memory: a free may need a new hole structure, and must not fail, so the
  * allocator keeps spares.  Holes are separated by chunks, so with c live
@@ -53,6 +58,7 @@
 #include <linux/align.h>
 #include <linux/cma_regions.h>
 #include <linux/init.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/rbtree.h>
 #include <linux/slab.h>
@@ -219,34 +225,36 @@ static struct cma_bf_hole *cma_bf_hole_at(struct cma_bf *bf, phys_addr_t addr)
 }
 
 /*
- * An alignment so large that the region holds at most CMA_BF_SCAN aligned
- * addresses: the smallest hole that fits a chunk at one of them, found by
- * address.  Scanning the holes by size instead could walk all of them under
- * the region's lock, for an alignment anyone may ask for.  Returns false if
- * there are more such addresses.
+ * The smallest hole that fits a chunk at one of the region's aligned
+ * addresses, the lowest of equal ones, found by looking up the hole at each
+ * address: O(A log n) for A aligned addresses.  Returns false, and leaves
+ * @best alone, if there are more than @max of them.
  */
-static bool cma_bf_find_sparse(struct cma_bf *bf, struct cma_region *reg,
-			       size_t size, phys_addr_t alignment,
-			       struct cma_bf_hole **best)
+static bool cma_bf_find_by_address(struct cma_bf *bf, struct cma_region *reg,
+				   size_t size, phys_addr_t alignment,
+				   unsigned long max, struct cma_bf_hole **best)
 {
 	phys_addr_t addr = ALIGN(reg->start, alignment);
 	phys_addr_t last = reg->start + (reg->size - 1);
-	int i;
+	struct cma_bf_hole *prev = NULL;
 
-	*best = NULL;
 	/* ALIGN() wrapped: no aligned address in the region. */
-	if (addr < reg->start)
+	if (addr < reg->start || addr > last) {
+		*best = NULL;
 		return true;
-	if (addr > last)
-		return true;
-	if ((last - addr) >> __ffs64(alignment) >= CMA_BF_SCAN)
+	}
+	if ((last - addr) >> __ffs64(alignment) >= max)
 		return false;
-	for (i = 0; i < CMA_BF_SCAN; i++) {
+	*best = NULL;
+	for (;;) {
 		struct cma_bf_hole *h = cma_bf_hole_at(bf, addr);
 
-		if (h && cma_bf_fits(h, size, alignment) &&
+		/* Fits at its first aligned address, or nowhere. */
+		if (h && h != prev && cma_bf_fits(h, size, alignment) &&
 		    (!*best || h->size < (*best)->size))
 			*best = h;
+		prev = h;
+		/* The region may end at the top of the address space. */
 		if (last - addr < alignment)
 			break;
 		addr += alignment;
@@ -261,15 +269,30 @@ static struct cma_bf_hole *cma_bf_find(struct cma_bf *bf,
 	struct cma_bf_hole *hole, *sure = NULL;
 	int i;
 
+	/*
+	 * So few aligned addresses that looking each up is cheap: exact, and
+	 * no walk under the region's lock, for an alignment anyone may ask for.
+	 */
 	if (alignment > PAGE_SIZE &&
-	    cma_bf_find_sparse(bf, reg, size, alignment, &hole))
+	    cma_bf_find_by_address(bf, reg, size, alignment, CMA_BF_SCAN, &hole))
 		return hole;
 
 	hole = cma_bf_lower_bound(bf, size);
+	if (!hole)
+		return NULL;
 
 	/* Any hole this large fits, wherever it starts. */
 	if (alignment - PAGE_SIZE <= PHYS_ADDR_MAX - size)
 		sure = cma_bf_lower_bound(bf, size + (alignment - PAGE_SIZE));
+
+	/*
+	 * None does: every hole from @hole up is a candidate.  Look the
+	 * aligned addresses up if that costs less than walking all the holes.
+	 */
+	if (!sure &&
+	    cma_bf_find_by_address(bf, reg, size, alignment,
+				   bf->holes / (ilog2(bf->holes) + 1), &hole))
+		return hole;
 
 	for (i = 0; hole; i++) {
 		struct rb_node *next;

@@ -277,6 +277,68 @@ static void cma_regions_test_bf_sparse(struct kunit *test)
 	bf_check(m);
 }
 
+/*
+ * Aligned requests that no hole fits for sure, in a region with a hole at
+ * every odd page: with 64 KiB alignment the allocator walks the candidate
+ * holes by size, with 128 KiB it looks up the aligned addresses (fewer,
+ * with 512 holes).  Both must pick the smallest hole that fits, and the
+ * lowest of equal ones.
+ */
+static void cma_regions_test_bf_candidates(struct kunit *test)
+{
+	static const phys_addr_t aligns[] = { SZ_64K, SZ_128K };
+	struct bf_model *m = bf_setup(test, SZ_4M);
+	unsigned long pages = SZ_4M >> PAGE_SHIFT, i;
+	unsigned long p1 = SZ_1M >> PAGE_SHIFT, p3 = 3 * p1;
+	struct cma_chunk **c, *a;
+	int k;
+
+	c = kunit_kcalloc(test, pages, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < pages; i++) {
+		c[i] = bf_alloc(m, PAGE_SIZE, 0);
+		KUNIT_ASSERT_NOT_NULL(test, c[i]);
+	}
+	for (i = 1; i < pages; i += 2) {
+		bf_free(m, c[i]);
+		c[i] = NULL;
+	}
+	for (k = 0; k < ARRAY_SIZE(aligns); k++)
+		KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, aligns[k]));
+
+	/* Two holes of three pages, each with two pages at 1 MiB and 3 MiB. */
+	bf_free(m, c[p1]);
+	bf_free(m, c[p3]);
+	c[p1] = c[p3] = NULL;
+	for (k = 0; k < ARRAY_SIZE(aligns); k++) {
+		a = bf_alloc(m, 2 * PAGE_SIZE, aligns[k]);
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + SZ_1M);
+		bf_free(m, a);
+	}
+	/* The one at 1 MiB grows to five pages: 3 MiB is the better fit. */
+	bf_free(m, c[p1 + 2]);
+	c[p1 + 2] = NULL;
+	bf_check(m);
+	for (k = 0; k < ARRAY_SIZE(aligns); k++) {
+		a = bf_alloc(m, 2 * PAGE_SIZE, aligns[k]);
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + 3 * SZ_1M);
+		bf_free(m, a);
+		/* Only the larger hole holds four pages. */
+		a = bf_alloc(m, 4 * PAGE_SIZE, aligns[k]);
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + SZ_1M);
+		bf_free(m, a);
+		KUNIT_EXPECT_NULL(test, bf_alloc(m, 5 * PAGE_SIZE, aligns[k]));
+	}
+	bf_check(m);
+	for (i = 0; i < pages; i++)
+		if (c[i])
+			bf_free(m, c[i]);
+	bf_check(m);
+}
+
 static void bf_coalesce(struct kunit *test, struct bf_model *m)
 {
 	struct cma_chunk *c[16];
@@ -317,7 +379,8 @@ static void cma_regions_test_bf_top(struct kunit *test)
 {
 	phys_addr_t top = PHYS_ADDR_MAX - SZ_64K + 1;
 	struct bf_model *m = bf_setup_at(test, top, SZ_64K);
-	struct cma_chunk *a, *b;
+	struct cma_chunk *a, *b, *c[16];
+	int i;
 
 	bf_coalesce(test, m);
 	/* A page, then the rest up to the very top, then all of it at once. */
@@ -334,6 +397,26 @@ static void cma_regions_test_bf_top(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, a->start, top);
 	bf_free(m, a);
 	bf_check(m);
+
+	/*
+	 * Looking up aligned addresses must stop at the top: a hole at every
+	 * odd page, then one of three pages ending at PHYS_ADDR_MAX.
+	 */
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		c[i] = bf_alloc(m, SZ_4K, 0);
+	for (i = 1; i < ARRAY_SIZE(c); i += 2)
+		bf_free(m, c[i]);
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, SZ_4K, SZ_8K));
+	bf_free(m, c[14]);
+	a = bf_alloc(m, SZ_8K, SZ_8K);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, a->start, top + 14 * SZ_4K);
+	bf_check(m);
+	bf_free(m, a);
+	for (i = 0; i < ARRAY_SIZE(c) - 2; i += 2)
+		bf_free(m, c[i]);
+	bf_check(m);
+	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, SZ_64K);
 }
 
 struct bf_random_case {
@@ -406,6 +489,7 @@ static struct kunit_case cma_bf_cases[] = {
 	KUNIT_CASE(cma_regions_test_bf_best_fit),
 	KUNIT_CASE(cma_regions_test_bf_alignment),
 	KUNIT_CASE(cma_regions_test_bf_sparse),
+	KUNIT_CASE(cma_regions_test_bf_candidates),
 	KUNIT_CASE(cma_regions_test_bf_coalesce),
 	KUNIT_CASE(cma_regions_test_bf_top),
 	KUNIT_CASE_PARAM(cma_regions_test_bf_random, bf_random_gen_params),
