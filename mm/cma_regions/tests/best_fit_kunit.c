@@ -309,7 +309,8 @@ static void cma_regions_test_bf_candidates(struct kunit *test)
 	/* Two holes of three pages, each with two pages at 1 MiB and 3 MiB. */
 	bf_free(m, c[p1]);
 	bf_free(m, c[p3]);
-	c[p1] = c[p3] = NULL;
+	c[p1] = NULL;
+	c[p3] = NULL;
 	for (k = 0; k < ARRAY_SIZE(aligns); k++) {
 		a = bf_alloc(m, 2 * PAGE_SIZE, aligns[k]);
 		KUNIT_ASSERT_NOT_NULL(test, a);
