@@ -230,10 +230,8 @@ enum cma_region_event {
 
 int __init cma_set_defaults(struct cma_region *regions, const char *map);
 int __init cma_early_region_register(struct cma_region *reg);
-int __init cma_early_region_reserve(struct cma_region *reg);
-void __init
-cma_early_regions_reserve_fixed(int (*reserve)(struct cma_region *reg));
-void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg));
+void __init cma_early_regions_reserve_fixed(void);
+void __init cma_early_regions_reserve(void);
 
 int cma_region_register(struct cma_region *reg);
 int cma_region_unregister(struct cma_region *reg);
@@ -283,18 +281,11 @@ static inline int cma_early_region_register(struct cma_region *reg)
 	return -ENODEV;
 }
 
-static inline int cma_early_region_reserve(struct cma_region *reg)
-{
-	return -ENODEV;
-}
-
-static inline void
-cma_early_regions_reserve_fixed(int (*reserve)(struct cma_region *reg))
+static inline void cma_early_regions_reserve_fixed(void)
 {
 }
 
-static inline void
-cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
+static inline void cma_early_regions_reserve(void)
 {
 }
 

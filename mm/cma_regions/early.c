@@ -302,26 +302,19 @@ bool __init cma_early_overlaps_nomap(phys_addr_t start, phys_addr_t size)
 	return false;
 }
 
-/**
- * cma_early_region_reserve() - reserve one region's memory with memblock
- * @reg:	A region declared with cma_early_region_register().
- *
- * A region with a start address is reserved exactly there; one without is
- * placed anywhere in memory the kernel maps, aligned to its alignment.
- *
- * Context: Early boot, while memblock is in charge of memory.
- * Return: 0 on success; -EINVAL if @reg is malformed; -EBUSY if it is
- * already reserved or overlaps reserved or no-map memory; -ENOMEM if its
- * range is not all memory or there is no room for it.
+/*
+ * Reserves one region's memory with memblock: exactly at its start, or
+ * anywhere in memory the kernel maps, aligned to its alignment.  Returns
+ * 0, -EINVAL if @reg is malformed, -EBUSY if it overlaps reserved or
+ * no-map memory, -ENOMEM if its range is not all memory or there is no
+ * room for it.
  */
-int __init cma_early_region_reserve(struct cma_region *reg)
+static int __init cma_early_region_reserve(struct cma_region *reg)
 {
 	phys_addr_t start;
 
 	if (cma_region_check(reg))
 		return -EINVAL;
-	if (reg->reserved)
-		return -EBUSY;
 
 	if (reg->start) {
 		if (!memblock_is_region_memory(reg->start, reg->size))
@@ -366,8 +359,7 @@ static void __init cma_early_report(struct cma_region *reg, int err)
 		       cma_strerror(CMA_OP_RESERVE_ANY, err));
 }
 
-static void __init cma_early_reserve(int (*reserve)(struct cma_region *reg),
-				     bool fixed)
+static void __init cma_early_reserve(bool fixed)
 {
 	enum cma_early_origin win = cma_early_winner(), o;
 	struct cma_region *reg, *next;
@@ -390,8 +382,7 @@ static void __init cma_early_reserve(int (*reserve)(struct cma_region *reg),
 			    cma_early_name_explicit(reg))
 				ret = -EEXIST;
 			else
-				ret = reserve ? reserve(reg) :
-						cma_early_region_reserve(reg);
+				ret = cma_early_region_reserve(reg);
 			if (ret) {
 				/* Reported once; never tried again. */
 				cma_early_report(reg, ret);
@@ -410,8 +401,6 @@ static void __init cma_early_reserve(int (*reserve)(struct cma_region *reg),
 
 /**
  * cma_early_regions_reserve_fixed() - reserve the regions with a fixed start
- * @reserve:	Function reserving one region, or NULL for
- *		cma_early_region_reserve().
  *
  * As cma_early_regions_reserve(), for the regions declared with a start
  * address only.  An architecture calls it before upstream CMA's
@@ -424,16 +413,13 @@ static void __init cma_early_reserve(int (*reserve)(struct cma_region *reg),
  *
  * Context: Early boot, while memblock is in charge of memory.
  */
-void __init
-cma_early_regions_reserve_fixed(int (*reserve)(struct cma_region *reg))
+void __init cma_early_regions_reserve_fixed(void)
 {
-	cma_early_reserve(reserve, true);
+	cma_early_reserve(true);
 }
 
 /**
  * cma_early_regions_reserve() - reserve every declared region
- * @reserve:	Function reserving one region, or NULL for
- *		cma_early_region_reserve().
  *
  * The regions declared by platform code are reserved, and those of the
  * highest-precedence origin that declares any: the boot parameters, else
@@ -446,9 +432,9 @@ cma_early_regions_reserve_fixed(int (*reserve)(struct cma_region *reg))
  *
  * Context: Early boot, while memblock is in charge of memory.
  */
-void __init cma_early_regions_reserve(int (*reserve)(struct cma_region *reg))
+void __init cma_early_regions_reserve(void)
 {
-	cma_early_reserve(reserve, false);
+	cma_early_reserve(false);
 }
 
 /* Shows a reserved region in /proc/iomem, as crashkernel= does. */

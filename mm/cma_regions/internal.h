@@ -76,9 +76,11 @@ size_t cma_allocators_print(char *buf, size_t size);
 int cma_region_set_allocator(struct cma_region *reg, const char *name);
 int cma_region_set_user(struct cma_region *reg, bool user);
 bool cma_region_user(struct cma_region *reg);
-/* For the tests; the interfaces use cma_alloc_user(), which calls both. */
+/* For the tests, which have names but no devices. */
 struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 				     size_t size, phys_addr_t alignment);
+
+/* user.c: for cma_alloc_user() and the tests. */
 int cma_chunk_zero(struct cma_chunk *chunk);
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Static without KUnit (VISIBLE_IF_KUNIT): declared for the tests. */
