@@ -61,8 +61,9 @@ for arch in ${archs[@]+"${archs[@]}"}; do
 	for c in $cfgs; do
 		args+=(--kunitconfig="$c")
 	done
-	# The upstream CMA peer needs an area (x86_64; um has no DMA).
-	[ "$arch" = x86_64 ] && args+=(--kernel_args=cma=32M)
+	# The upstream CMA peer needs an area (x86_64; um has no DMA), and
+	# the parallel run two CPUs (um has one).
+	[ "$arch" = x86_64 ] && args+=(--kernel_args=cma=32M "--qemu_args=-smp 2")
 	(cd "$WORK" && python3 tools/testing/kunit/kunit.py run \
 		--arch="$arch" --build_dir="$dir" \
 		--jobs="$JOBS" --timeout=3000 \
@@ -79,10 +80,21 @@ for arch in ${archs[@]+"${archs[@]}"}; do
 		echo "## $where"
 		echo
 		echo "config: kunit defconfig + $(echo $cfgs | xargs -n1 basename | tr '\n' ' ')"
+		# The workloads' table has 13 columns, the parallel run's 4.
 		grep -o 'cma_regions_bench: |.*' "$dir/test.log" |
 			sed 's/^cma_regions_bench: //' |
-			awk 'NR == 1 || !/^\| workload/' |
+			awk -F'|' 'NF == 15 && (!seen++ || !/^\| workload/)' |
 			sed '1a | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+		if grep -q 'cma_regions_bench: parallel:' "$dir/test.log"; then
+			echo
+			grep -o 'cma_regions_bench: parallel:.*' "$dir/test.log" |
+				sed 's/^cma_regions_bench: parallel: /Two CPUs, allocating and freeing at once: /; s/$/./'
+			echo
+			grep -o 'cma_regions_bench: |.*' "$dir/test.log" |
+				sed 's/^cma_regions_bench: //' |
+				awk -F'|' 'NF == 6' |
+				sed '1a | --- | ---: | ---: | ---: |'
+		fi
 	} >>"$out.tmp"
 	stage_done
 done
