@@ -63,7 +63,7 @@ for arch in ${archs[@]+"${archs[@]}"}; do
 	done
 	# The upstream CMA peer needs an area (x86_64; um has no DMA), and
 	# the parallel run two CPUs (um has one).
-	[ "$arch" = x86_64 ] && args+=(--kernel_args=cma=32M "--qemu_args=-smp 2")
+	[ "$arch" = x86_64 ] && args+=(--kernel_args=cma=32M "--qemu_args=-smp 2" --kconfig_add=CONFIG_SMP=y)
 	(cd "$WORK" && python3 tools/testing/kunit/kunit.py run \
 		--arch="$arch" --build_dir="$dir" \
 		--jobs="$JOBS" --timeout=3000 \

@@ -263,7 +263,6 @@ int cma_chunk_mmap(struct cma_chunk *chunk, struct vm_area_struct *vma,
 		   unsigned long pgoff);
 
 int cma_regions_watch(struct notifier_block *nb);
-void cma_regions_unwatch(struct notifier_block *nb);
 
 #else /* !CONFIG_CMA_REGIONS */
 
@@ -390,10 +389,6 @@ static inline int cma_chunk_mmap(struct cma_chunk *chunk,
 static inline int cma_regions_watch(struct notifier_block *nb)
 {
 	return 0;
-}
-
-static inline void cma_regions_unwatch(struct notifier_block *nb)
-{
 }
 
 #endif /* CONFIG_CMA_REGIONS */

@@ -30,12 +30,14 @@
  * holes, which is at most one more than the number of live chunks.  The
  * exception is an aligned request that no hole fits for sure, where every
  * hole between the request's size and that size plus the alignment is a
- * candidate.  Such a request takes whichever way costs less: it looks up
- * the hole at each of the region's A aligned addresses (O(A log n)), or it
- * examines the candidates one by one in increasing size (O(n) at worst).
- * An alignment that leaves at most %CMA_BF_SCAN aligned addresses in the
- * region is always looked up by address.  Either way the chunk goes to the
- * smallest hole that fits it, the lowest of equal ones.
+ * candidate.  Such a request examines the candidates in increasing size
+ * for as long as looking up the holes at the region's A aligned addresses
+ * would take (A (log2 n + 1) steps), then looks them up, skipping to the
+ * first aligned address past each hole found: at most twice the cheaper of
+ * the two ways, and O(min(A, n) log n) at worst.  An alignment that leaves
+ * at most %CMA_BF_SCAN aligned addresses in the region is looked up at
+ * once.  Either way the chunk goes to the smallest hole that fits it, the
+ * lowest of equal ones.
  *
  * Memory: a free may need a new hole structure, and must not fail, so the
  * allocator keeps spares.  Holes are separated by chunks, so with c live
@@ -204,8 +206,9 @@ static bool cma_bf_fits(const struct cma_bf_hole *hole, size_t size,
 	return head <= hole->size && hole->size - head >= size;
 }
 
-/* The hole holding @addr, or NULL. */
-static struct cma_bf_hole *cma_bf_hole_at(struct cma_bf *bf, phys_addr_t addr)
+/* The last hole starting at or below @addr, or NULL. */
+static struct cma_bf_hole *cma_bf_hole_floor(struct cma_bf *bf,
+					     phys_addr_t addr)
 {
 	struct rb_node *node = bf->by_start.rb_node;
 	struct cma_bf_hole *found = NULL;
@@ -221,13 +224,14 @@ static struct cma_bf_hole *cma_bf_hole_at(struct cma_bf *bf, phys_addr_t addr)
 			node = node->rb_left;
 		}
 	}
-	return found && addr - found->start <= found->size - 1 ? found : NULL;
+	return found;
 }
 
 /*
  * The smallest hole that fits a chunk at one of the region's aligned
- * addresses, the lowest of equal ones, found by looking up the hole at each
- * address: O(A log n) for A aligned addresses.  Returns false, and leaves
+ * addresses, the lowest of equal ones, found by looking up the hole at an
+ * aligned address and going on from the first aligned address past it, or
+ * in the next hole: O(min(A, n) log n) for A aligned addresses.  Returns false, and leaves
  * @best alone, if there are more than @max of them.
  */
 static bool cma_bf_find_by_address(struct cma_bf *bf, struct cma_region *reg,
@@ -236,7 +240,6 @@ static bool cma_bf_find_by_address(struct cma_bf *bf, struct cma_region *reg,
 {
 	phys_addr_t addr = ALIGN(reg->start, alignment);
 	phys_addr_t last = reg->start + (reg->size - 1);
-	struct cma_bf_hole *prev = NULL;
 
 	/* ALIGN() wrapped: no aligned address in the region. */
 	if (addr < reg->start || addr > last) {
@@ -247,13 +250,28 @@ static bool cma_bf_find_by_address(struct cma_bf *bf, struct cma_region *reg,
 		return false;
 	*best = NULL;
 	for (;;) {
-		struct cma_bf_hole *h = cma_bf_hole_at(bf, addr);
+		struct cma_bf_hole *h = cma_bf_hole_floor(bf, addr);
+		struct rb_node *node;
 
+		if (!h || addr - h->start > h->size - 1) {
+			/* @addr is in a chunk: on to the next hole. */
+			node = h ? rb_next(&h->by_start) : rb_first(&bf->by_start);
+			if (!node)
+				break;
+			h = rb_entry(node, struct cma_bf_hole, by_start);
+			addr = ALIGN(h->start, alignment);
+			/* Wrapped, or past the region. */
+			if (addr < h->start || addr > last)
+				break;
+			continue;
+		}
 		/* Fits at its first aligned address, or nowhere. */
-		if (h && h != prev && cma_bf_fits(h, size, alignment) &&
+		if (cma_bf_fits(h, size, alignment) &&
 		    (!*best || h->size < (*best)->size))
 			*best = h;
-		prev = h;
+		/* On from the last aligned address inside @h. */
+		addr = h->start + (h->size - 1);
+		addr -= addr & (alignment - 1);
 		/* The region may end at the top of the address space. */
 		if (last - addr < alignment)
 			break;
@@ -267,7 +285,7 @@ static struct cma_bf_hole *cma_bf_find(struct cma_bf *bf,
 				       phys_addr_t alignment)
 {
 	struct cma_bf_hole *hole, *sure = NULL;
-	int i;
+	unsigned long i, budget;
 
 	/*
 	 * So few aligned addresses that looking each up is cheap: exact, and
@@ -286,21 +304,29 @@ static struct cma_bf_hole *cma_bf_find(struct cma_bf *bf,
 		sure = cma_bf_lower_bound(bf, size + (alignment - PAGE_SIZE));
 
 	/*
-	 * None does: every hole from @hole up is a candidate.  Look the
-	 * aligned addresses up if that costs less than walking all the holes.
+	 * Without a sure hole every hole from @hole up is a candidate: walk
+	 * them for as long as looking up the aligned addresses would take.
 	 */
-	if (!sure &&
-	    cma_bf_find_by_address(bf, reg, size, alignment,
-				   bf->holes / (ilog2(bf->holes) + 1), &hole))
-		return hole;
+	if (sure) {
+		budget = CMA_BF_SCAN;
+	} else {
+		unsigned long steps = ilog2(bf->holes) + 1;
+		u64 addrs = ((reg->size - 1) >> __ffs64(alignment)) + 1;
 
+		budget = min_t(u64, addrs, ULONG_MAX / steps) * steps;
+	}
 	for (i = 0; hole; i++) {
 		struct rb_node *next;
 
 		if (hole == sure || cma_bf_fits(hole, size, alignment))
 			return hole;
-		if (i >= CMA_BF_SCAN && sure)
-			return sure;
+		if (i >= budget) {
+			if (sure)
+				return sure;
+			cma_bf_find_by_address(bf, reg, size, alignment,
+					       ULONG_MAX, &hole);
+			return hole;
+		}
 		next = rb_next(&hole->by_size);
 		hole = next ? rb_entry(next, struct cma_bf_hole, by_size) : NULL;
 	}

@@ -716,7 +716,7 @@ out:
 EXPORT_SYMBOL_GPL(cma_allocator_unregister);
 
 /* Normalises a request; returns -EINVAL for a malformed one. */
-static int cma_check_request(size_t *size, phys_addr_t *alignment)
+int cma_check_request(size_t *size, phys_addr_t *alignment)
 {
 	if (!*size || *size > SIZE_MAX - PAGE_SIZE + 1)
 		return -EINVAL;
@@ -820,10 +820,9 @@ static int cma_alloc_from_list(const char *list, size_t len,
  * bytes of region names at @regions; for user space (@user) or not.  The
  * caller validated the request.
  */
-static struct cma_chunk *cma_alloc_chunk(const char *dev_name,
-					 const char *type, const char *regions,
-					 size_t len, size_t size,
-					 phys_addr_t alignment, bool user)
+struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
+				  const char *regions, size_t len, size_t size,
+				  phys_addr_t alignment, bool user)
 {
 	const char *list = regions;
 	struct cma_chunk *chunk;
@@ -924,62 +923,6 @@ struct cma_chunk *cma_alloc_from(const char *regions, size_t size,
 			       false);
 }
 EXPORT_SYMBOL_GPL(cma_alloc_from);
-
-/**
- * cma_alloc_user() - allocate contiguous memory for user space
- * @dev_name:	A device's name: the map picks the regions as for that
- *		device's driver; or NULL to use @regions.
- * @type:	With @dev_name, the type of memory, or NULL for ``"common"``.
- * @regions:	Without @dev_name, comma-separated region names, tried in
- *		order.
- * @size:	Size in bytes; rounded up to whole pages.
- * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
- *
- * For the interfaces that hand chunks to user space (/dev/cma, the dma-buf
- * heaps).  Only regions open to user space are used: an administrator
- * closes a region the platform keeps for its own drivers through sysfs,
- * and regions without struct pages are never open.  The chunk's metadata
- * is charged to the caller's memory cgroup, and the chunk is cleared and
- * written back from the CPU caches (cma_chunk_zero()) before it is
- * returned.
- *
- * Context: Process context; may sleep.
- * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
- * malformed request (as for cma_alloc_for_name() and cma_alloc_from());
- * -ENOENT if no rule matches or none of the regions is registered; -EPERM
- * if none of those registered is open to user space; -ENOMEM if none of
- * those open has room; -EINTR if a fatal signal arrived while the chunk
- * was being cleared.
- */
-struct cma_chunk *cma_alloc_user(const char *dev_name, const char *type,
-				 const char *regions, size_t size,
-				 phys_addr_t alignment)
-{
-	struct cma_chunk *chunk;
-	size_t len = 0;
-	int ret;
-
-	if (!dev_name == !regions || cma_check_request(&size, &alignment))
-		return ERR_PTR(-EINVAL);
-	if (regions) {
-		len = strlen(regions);
-		if (cma_names_validate(regions, len))
-			return ERR_PTR(-EINVAL);
-	} else if (!cma_request_valid(dev_name, type ?: CMA_DEFAULT_TYPE)) {
-		return ERR_PTR(-EINVAL);
-	}
-	chunk = cma_alloc_chunk(dev_name, type, regions, len, size, alignment,
-				true);
-	if (IS_ERR(chunk))
-		return chunk;
-	ret = cma_chunk_zero(chunk);
-	if (ret) {
-		cma_free(chunk);
-		return ERR_PTR(ret);
-	}
-	return chunk;
-}
-EXPORT_SYMBOL_GPL(cma_alloc_user);
 
 /**
  * cma_alloc_from_region() - allocate contiguous memory from one region
@@ -1224,14 +1167,12 @@ static const struct {
 	{ CMA_OP_RESERVE_ANY, -ENOMEM, "no room for it in memory" },
 	{ CMA_OP_RESERVE_AT, -EBUSY, "overlaps reserved or no-map memory" },
 	{ CMA_OP_RESERVE_ANY, -EBUSY, "overlaps reserved or no-map memory" },
-	{ CMA_OP_RESERVE_AT, 0, "reserve hook failed" },
-	{ CMA_OP_RESERVE_ANY, 0, "reserve hook failed" },
 	{ CMA_OP_SET_ALLOCATOR, -EBUSY, "the region has allocated chunks" },
 	{ CMA_OP_SET_ALLOCATOR, -ENOENT, "no such allocator" },
 	{ CMA_OP_SET_ALLOCATOR, -EINVAL, "bad name, or region going away" },
 	{ CMA_OP_SET_ALLOCATOR, 0, "the allocator failed to set up" },
 	{ CMA_OP_SET_USER, -EINVAL,
-	  "device memory is never open to user space" },
+	  "private regions and device memory are never open" },
 	{ CMA_OP_SET_USER, -ENODEV, "region going away" },
 	{ -1, -EEXIST, "its name is taken by a region of platform code" },
 	{ -1, -EINVAL, "malformed" },
@@ -1479,7 +1420,7 @@ int cma_regions_watch(struct notifier_block *nb)
 EXPORT_SYMBOL_GPL(cma_regions_watch);
 
 /**
- * cma_regions_unwatch() - stop following regions
+ * cma_regions_unwatch() - stop following regions, for the tests
  * @nb:		A notifier registered with cma_regions_watch().
  *
  * @nb is called with %CMA_REGION_DEL for every region still registered,
@@ -1497,4 +1438,4 @@ void cma_regions_unwatch(struct notifier_block *nb)
 		nb->notifier_call(nb, CMA_REGION_DEL, reg);
 	mutex_unlock(&cma_regions_config_mutex);
 }
-EXPORT_SYMBOL_GPL(cma_regions_unwatch);
+EXPORT_SYMBOL_IF_KUNIT(cma_regions_unwatch);

@@ -304,17 +304,14 @@ bool __init cma_early_overlaps_nomap(phys_addr_t start, phys_addr_t size)
 
 /*
  * Reserves one region's memory with memblock: exactly at its start, or
- * anywhere in memory the kernel maps, aligned to its alignment.  Returns
- * 0, -EINVAL if @reg is malformed, -EBUSY if it overlaps reserved or
- * no-map memory, -ENOMEM if its range is not all memory or there is no
- * room for it.
+ * anywhere in memory the kernel maps, aligned to its alignment; declaring
+ * it checked it.  Returns 0, -EBUSY if it overlaps reserved or no-map
+ * memory, -ENOMEM if its range is not all memory or there is no room for
+ * it.
  */
 static int __init cma_early_region_reserve(struct cma_region *reg)
 {
 	phys_addr_t start;
-
-	if (cma_region_check(reg))
-		return -EINVAL;
 
 	if (reg->start) {
 		if (!memblock_is_region_memory(reg->start, reg->size))
@@ -341,7 +338,6 @@ static int __init cma_early_region_reserve(struct cma_region *reg)
 		kmemleak_ignore_phys(start);
 		reg->start = start;
 	}
-	reg->reserved = true;
 	return 0;
 }
 

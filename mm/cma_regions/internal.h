@@ -79,6 +79,11 @@ bool cma_region_user(struct cma_region *reg);
 /* For the tests, which have names but no devices. */
 struct cma_chunk *cma_alloc_for_name(const char *dev_name, const char *type,
 				     size_t size, phys_addr_t alignment);
+int cma_check_request(size_t *size, phys_addr_t *alignment);
+struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
+				  const char *regions, size_t len, size_t size,
+				  phys_addr_t alignment, bool user);
+void cma_regions_unwatch(struct notifier_block *nb);
 
 /* user.c: for cma_alloc_user() and the tests. */
 int cma_chunk_zero(struct cma_chunk *chunk);

@@ -13,8 +13,9 @@
  * user space and clears the chunk (cma_chunk_zero()) before anyone sees
  * it, map chunks with cma_chunk_mmap(), which refuses private and
  * oversized mappings, and hand them to devices and back with
- * cma_chunk_sync().  None of this takes a lock of the framework: the
- * caller holds a reference to the chunk.
+ * cma_chunk_sync().  Only the allocation takes the framework's locks (the
+ * region's, as any allocation does); the others take none: the caller
+ * holds a reference to the chunk.
  */
 
 #define pr_fmt(fmt) "cma_regions: " fmt
@@ -22,14 +23,72 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <linux/cma_regions.h>
+#include <linux/bug.h>
 #include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
-#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 
 #include "internal.h"
+
+/**
+ * cma_alloc_user() - allocate contiguous memory for user space
+ * @dev_name:	A device's name: the map picks the regions as for that
+ *		device's driver; or NULL to use @regions.
+ * @type:	With @dev_name, the type of memory, or NULL for ``"common"``.
+ * @regions:	Without @dev_name, comma-separated region names, tried in
+ *		order.
+ * @size:	Size in bytes; rounded up to whole pages.
+ * @alignment:	Zero, or a power of two; at least %PAGE_SIZE is used.
+ *
+ * For the interfaces that hand chunks to user space (/dev/cma, the dma-buf
+ * heaps).  Only regions open to user space are used: named regions of
+ * memory with struct pages, unless platform code keeps them for its own
+ * drivers (&cma_region.kernel_only); an administrator may open or close a
+ * region (cma_region_set_user()), but never a private one or one of device
+ * memory.  The chunk's metadata
+ * is charged to the caller's memory cgroup, and the chunk is cleared and
+ * written back from the CPU caches (cma_chunk_zero()) before it is
+ * returned.
+ *
+ * Context: Process context; may sleep.
+ * Return: a chunk to release with cma_free(), or ERR_PTR() of -EINVAL for a
+ * malformed request (as for cma_alloc_for_name() and cma_alloc_from());
+ * -ENOENT if no rule matches or none of the regions is registered; -EPERM
+ * if none of those registered is open to user space; -ENOMEM if none of
+ * those open has room; -EINTR if a fatal signal arrived while the chunk
+ * was being cleared.
+ */
+struct cma_chunk *cma_alloc_user(const char *dev_name, const char *type,
+				 const char *regions, size_t size,
+				 phys_addr_t alignment)
+{
+	struct cma_chunk *chunk;
+	size_t len = 0;
+	int ret;
+
+	if (!dev_name == !regions || cma_check_request(&size, &alignment))
+		return ERR_PTR(-EINVAL);
+	if (regions) {
+		len = strlen(regions);
+		if (cma_names_validate(regions, len))
+			return ERR_PTR(-EINVAL);
+	} else if (!cma_request_valid(dev_name, type ?: CMA_DEFAULT_TYPE)) {
+		return ERR_PTR(-EINVAL);
+	}
+	chunk = cma_alloc_chunk(dev_name, type, regions, len, size, alignment,
+				true);
+	if (IS_ERR(chunk))
+		return chunk;
+	ret = cma_chunk_zero(chunk);
+	if (ret) {
+		cma_free(chunk);
+		return ERR_PTR(ret);
+	}
+	return chunk;
+}
+EXPORT_SYMBOL_GPL(cma_alloc_user);
 
 /**
  * cma_region_has_pages() - is a region's memory described by struct pages?
@@ -90,38 +149,26 @@ EXPORT_SYMBOL_IF_KUNIT(cma_cache_sync);
 
 /**
  * cma_chunk_zero() - clear a chunk's memory
- * @chunk:	A chunk.
+ * @chunk:	A chunk of memory with struct pages, as every region open to
+ *		user space has.
  *
  * Regions hand out memory as their last user left it; whoever gives a
- * chunk to another trust domain (user space) clears it first.  Memory with
- * struct pages is cleared page by page, highmem included, and written back
- * from the CPU caches (see cma_cache_sync()), so a device sees zeros,
- * never the previous owner's data.  Device memory without struct pages is
- * cleared through a write-combined mapping, never a cached one.
+ * chunk to another trust domain (user space) clears it first.  The chunk
+ * is cleared page by page, highmem included, and written back from the CPU
+ * caches (see cma_cache_sync()), so a device sees zeros, never the
+ * previous owner's data.
  *
  * Context: Process context; may sleep.
- * Return: 0 on success, -ENOMEM if device memory cannot be mapped, -EINTR
- * if a fatal signal arrived before the chunk was cleared (the process is
- * going away: its memory need not be).
+ * Return: 0 on success, -EINVAL for a chunk of device memory, -EINTR if a
+ * fatal signal arrived before the chunk was cleared (the process is going
+ * away: its memory need not be).
  */
 int cma_chunk_zero(struct cma_chunk *chunk)
 {
 	unsigned long pfn, last = PHYS_PFN(chunk->start + (chunk->size - 1));
-	void *p;
 
-	if (!chunk->reg->has_pages) {
-		/* Architectures without I/O memory (um) have no memremap(). */
-		if (!IS_ENABLED(CONFIG_HAS_IOMEM))
-			return -ENOMEM;
-		p = memremap(chunk->start, chunk->size, MEMREMAP_WC);
-		if (!p)
-			return -ENOMEM;
-		memset(p, 0, chunk->size);
-		/* Drains the write-combining buffers. */
-		wmb();
-		memunmap(p);
-		return 0;
-	}
+	if (WARN_ON_ONCE(!chunk->reg->has_pages))
+		return -EINVAL;
 	for (pfn = PHYS_PFN(chunk->start); pfn <= last; pfn++) {
 		clear_highpage(pfn_to_page(pfn));
 		if (fatal_signal_pending(current))

@@ -278,18 +278,19 @@ static void cma_regions_test_bf_sparse(struct kunit *test)
 }
 
 /*
- * Aligned requests that no hole fits for sure, in a region with a hole at
- * every odd page: with 64 KiB alignment the allocator walks the candidate
- * holes by size, with 128 KiB it looks up the aligned addresses (fewer,
- * with 512 holes).  Both must pick the smallest hole that fits, and the
- * lowest of equal ones.
+ * Aligned requests that no hole fits for sure, in a region of 4096 pages
+ * with a two-page hole at pages 4k + 1 and 4k + 2, which no request of two
+ * pages aligned to four or more fits: 1024 candidates.  Aligned to 16
+ * pages (256 aligned addresses) the allocator walks them by size; aligned
+ * to 128 pages (32 addresses) it gives up walking and looks the addresses
+ * up.  Both must pick the smallest hole that fits, the lowest of equal
+ * ones.
  */
 static void cma_regions_test_bf_candidates(struct kunit *test)
 {
-	static const phys_addr_t aligns[] = { SZ_64K, SZ_128K };
-	struct bf_model *m = bf_setup(test, SZ_4M);
-	unsigned long pages = SZ_4M >> PAGE_SHIFT, i;
-	unsigned long p1 = SZ_1M >> PAGE_SHIFT, p3 = 3 * p1;
+	static const unsigned int aligns[] = { 16, 128 };	/* pages */
+	unsigned long pages = 4096, p1 = 1024, p3 = 3072, i;
+	struct bf_model *m = bf_setup(test, pages * PAGE_SIZE);
 	struct cma_chunk **c, *a;
 	int k;
 
@@ -299,45 +300,51 @@ static void cma_regions_test_bf_candidates(struct kunit *test)
 		c[i] = bf_alloc(m, PAGE_SIZE, 0);
 		KUNIT_ASSERT_NOT_NULL(test, c[i]);
 	}
-	for (i = 1; i < pages; i += 2) {
-		bf_free(m, c[i]);
-		c[i] = NULL;
+	for (i = 0; i < pages; i += 4) {
+		bf_free(m, c[i + 1]);
+		bf_free(m, c[i + 2]);
+		c[i + 1] = NULL;
+		c[i + 2] = NULL;
 	}
+	bf_check(m);
 	for (k = 0; k < ARRAY_SIZE(aligns); k++)
-		KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, aligns[k]));
+		KUNIT_EXPECT_NULL(test, bf_alloc(m, 2 * PAGE_SIZE,
+						 aligns[k] * PAGE_SIZE));
 
-	/* Two holes of three pages, each with two pages at 1 MiB and 3 MiB. */
+	/* Holes of three pages at p1 and p3, aligned to 1024 pages. */
 	bf_free(m, c[p1]);
 	bf_free(m, c[p3]);
 	c[p1] = NULL;
 	c[p3] = NULL;
 	for (k = 0; k < ARRAY_SIZE(aligns); k++) {
-		a = bf_alloc(m, 2 * PAGE_SIZE, aligns[k]);
+		a = bf_alloc(m, 2 * PAGE_SIZE, aligns[k] * PAGE_SIZE);
 		KUNIT_ASSERT_NOT_NULL(test, a);
-		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + SZ_1M);
+		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + p1 * PAGE_SIZE);
 		bf_free(m, a);
 	}
-	/* The one at 1 MiB grows to five pages: 3 MiB is the better fit. */
-	bf_free(m, c[p1 + 2]);
-	c[p1 + 2] = NULL;
+	/* The one at p1 grows to four pages: p3 is the better fit. */
+	bf_free(m, c[p1 + 3]);
+	c[p1 + 3] = NULL;
 	bf_check(m);
 	for (k = 0; k < ARRAY_SIZE(aligns); k++) {
-		a = bf_alloc(m, 2 * PAGE_SIZE, aligns[k]);
+		a = bf_alloc(m, 2 * PAGE_SIZE, aligns[k] * PAGE_SIZE);
 		KUNIT_ASSERT_NOT_NULL(test, a);
-		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + 3 * SZ_1M);
+		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + p3 * PAGE_SIZE);
 		bf_free(m, a);
-		/* Only the larger hole holds four pages. */
-		a = bf_alloc(m, 4 * PAGE_SIZE, aligns[k]);
+		/* Only the larger hole holds four pages, and none five. */
+		a = bf_alloc(m, 4 * PAGE_SIZE, aligns[k] * PAGE_SIZE);
 		KUNIT_ASSERT_NOT_NULL(test, a);
-		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + SZ_1M);
+		KUNIT_EXPECT_EQ(test, a->start, BF_BASE + p1 * PAGE_SIZE);
 		bf_free(m, a);
-		KUNIT_EXPECT_NULL(test, bf_alloc(m, 5 * PAGE_SIZE, aligns[k]));
+		KUNIT_EXPECT_NULL(test, bf_alloc(m, 5 * PAGE_SIZE,
+						 aligns[k] * PAGE_SIZE));
 	}
 	bf_check(m);
 	for (i = 0; i < pages; i++)
 		if (c[i])
 			bf_free(m, c[i]);
 	bf_check(m);
+	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, pages * PAGE_SIZE);
 }
 
 static void bf_coalesce(struct kunit *test, struct bf_model *m)
@@ -347,7 +354,7 @@ static void bf_coalesce(struct kunit *test, struct bf_model *m)
 
 	/* Fill the region exactly. */
 	for (i = 0; i < ARRAY_SIZE(c); i++)
-		c[i] = bf_alloc(m, SZ_4K, 0);
+		c[i] = bf_alloc(m, PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(m->reg, PAGE_SIZE,
 							    0)), -ENOMEM);
@@ -363,12 +370,12 @@ static void bf_coalesce(struct kunit *test, struct bf_model *m)
 	for (i = 2; i < ARRAY_SIZE(c); i += 4)
 		bf_free(m, c[i]);
 	bf_check(m);
-	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, SZ_64K);
+	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, 16 * PAGE_SIZE);
 }
 
 static void cma_regions_test_bf_coalesce(struct kunit *test)
 {
-	bf_coalesce(test, bf_setup(test, SZ_64K));
+	bf_coalesce(test, bf_setup(test, 16 * PAGE_SIZE));
 }
 
 /*
@@ -378,22 +385,22 @@ static void cma_regions_test_bf_coalesce(struct kunit *test)
  */
 static void cma_regions_test_bf_top(struct kunit *test)
 {
-	phys_addr_t top = PHYS_ADDR_MAX - SZ_64K + 1;
-	struct bf_model *m = bf_setup_at(test, top, SZ_64K);
+	phys_addr_t top = PHYS_ADDR_MAX - 16 * PAGE_SIZE + 1;
+	struct bf_model *m = bf_setup_at(test, top, 16 * PAGE_SIZE);
 	struct cma_chunk *a, *b, *c[16];
 	int i;
 
 	bf_coalesce(test, m);
 	/* A page, then the rest up to the very top, then all of it at once. */
-	a = bf_alloc(m, SZ_4K, SZ_4K);
-	b = bf_alloc(m, SZ_64K - SZ_4K, 0);
+	a = bf_alloc(m, PAGE_SIZE, PAGE_SIZE);
+	b = bf_alloc(m, 15 * PAGE_SIZE, 0);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	bf_check(m);
 	bf_free(m, a);
 	bf_free(m, b);
 	bf_check(m);
-	a = bf_alloc(m, SZ_64K, SZ_64K);
+	a = bf_alloc(m, 16 * PAGE_SIZE, 16 * PAGE_SIZE);
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_EXPECT_EQ(test, a->start, top);
 	bf_free(m, a);
@@ -403,21 +410,23 @@ static void cma_regions_test_bf_top(struct kunit *test)
 	 * Looking up aligned addresses must stop at the top: a hole at every
 	 * odd page, then one of three pages ending at PHYS_ADDR_MAX.
 	 */
-	for (i = 0; i < ARRAY_SIZE(c); i++)
-		c[i] = bf_alloc(m, SZ_4K, 0);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		c[i] = bf_alloc(m, PAGE_SIZE, 0);
+		KUNIT_ASSERT_NOT_NULL(test, c[i]);
+	}
 	for (i = 1; i < ARRAY_SIZE(c); i += 2)
 		bf_free(m, c[i]);
-	KUNIT_EXPECT_NULL(test, bf_alloc(m, SZ_4K, SZ_8K));
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, 2 * PAGE_SIZE));
 	bf_free(m, c[14]);
-	a = bf_alloc(m, SZ_8K, SZ_8K);
+	a = bf_alloc(m, 2 * PAGE_SIZE, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_EXPECT_EQ(test, a->start, top + 14 * SZ_4K);
+	KUNIT_EXPECT_EQ(test, a->start, top + 14 * PAGE_SIZE);
 	bf_check(m);
 	bf_free(m, a);
 	for (i = 0; i < ARRAY_SIZE(c) - 2; i += 2)
 		bf_free(m, c[i]);
 	bf_check(m);
-	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, SZ_64K);
+	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, 16 * PAGE_SIZE);
 }
 
 struct bf_random_case {
