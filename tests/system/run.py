@@ -298,7 +298,11 @@ PRODUCT = dict(
 # The control of the leak check: the boot self-test leaks one object on
 # purpose (cma_regions_kunit.plant_leak=1), and the kmemleak check every
 # x86_64 scenario makes must see it, or it proves nothing.
-KMEMLEAK_CONTROL = dict(cmdline=["cma_regions_kunit.plant_leak=1"],
+# The leak's only pointer lies in region leakbox, placed anywhere: the
+# check must still see the leak, as kmemleak must not scan region memory
+# (kmemleak_ignore_phys(); v1 let it, and the pointer hid the leak).
+KMEMLEAK_CONTROL = dict(cmdline=["cma_regions_kunit.plant_leak=1",
+                                 'cma.regions="leakbox=2M"'],
                         control="kmemleak")
 
 SCENARIOS = {
@@ -379,6 +383,20 @@ SCENARIOS = {
                 r"memory\)" % ARM_NOMAP,
             ],
             map=("platform defaults", BOARD_MAP))),
+        # Regions with a start are reserved before upstream's default CMA
+        # area is placed (dma_contiguous_reserve()), those placed anywhere
+        # after it: "top" sits where the default area goes otherwise, and
+        # "low" must end up below the area (v1 reserved every region before
+        # it, so regions placed anywhere took the top of lowmem first).
+        ("fixed-before-default", dict(
+            cmdline=['cma.regions="top=4M@0x5f800000;low=1M"'],
+            regions=[
+                dict(name="top", size=4 * M, start=0x5f800000,
+                     origin="boot parameters"),
+                dict(name="low", size=1 * M, origin="boot parameters"),
+            ],
+            absent=["video", "camera", "common"],
+            map=("platform defaults", BOARD_MAP))),
         ("user-space", USER_SPACE),
         ("heaps-selftest", HEAPS_SELFTEST),
     ],
@@ -400,9 +418,12 @@ SCENARIOS = {
         # parameters come first, as on ARM, whose board hooks run after
         # them: v1 reserved both, failed to register the second and never
         # gave its memory back.
+        # And a region declared after the regions were reserved: reported,
+        # never dropped in silence (v1 said nothing).
         ("explicit-name-taken", dict(
             cmdline=['cma.regions="dup=4M;other=4M"',
-                     "cma_regions_test.explicit=dup"],
+                     "cma_regions_test.explicit=dup",
+                     "cma_regions_test.late=late"],
             regions=[
                 dict(name="dup", size=4 * M, origin="platform code"),
                 dict(name="other", size=4 * M, origin="boot parameters"),
@@ -411,7 +432,10 @@ SCENARIOS = {
                 r"cma_regions: region dup: cannot reserve 4096 KiB "
                 r"anywhere: -EEXIST \(its name is taken by a region of "
                 r"platform code\)",
+                r"cma_regions: region late from the platform code: never "
+                r"reserved: declared after the regions were reserved",
             ],
+            absent=["late"],
             memtotal_vs="none")),
         ("user-space", USER_SPACE),
         ("heaps-selftest", HEAPS_SELFTEST),
@@ -942,6 +966,9 @@ def boot_cost(r, t, arch, text, out, log):
         f.write(line + "\n")
 
 
+UPSTREAM_CMA = re.compile(r"\bcma: Reserved (\d+) MiB at (0x[0-9a-f]+)")
+
+
 def check_control(r, name, text, timed_out):
     """The kmemleak check must fail on the planted leak, and on nothing
     else: kmemleak reports the object with the stack that allocated it."""
@@ -950,6 +977,9 @@ def check_control(r, name, text, timed_out):
             "SYS: end" in text and not timed_out, "no 'SYS: end'")
     r.check(f"{t} the leak was planted",
             "cma_regions_boot: planted a leak of" in text, "not planted")
+    r.check(f"{t} its only pointer lies in region memory (leakbox)",
+            "cma_regions_boot: its only pointer is in region leakbox" in text,
+            "no chunk of leakbox holds it")
     leaks = re.findall(r"^SYS: kmemleak: unreferenced object", text, re.M)
     bad = reports(text)
     others = [ln for ln in bad if BAD_CONSOLE.search(ln) and
@@ -1013,6 +1043,25 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
                 for m in MEMBLOCK.finditer(text)]
 
     expected = sc.get("regions", [])
+    # Upstream's default CMA area (arm's kernels have it): placed after the
+    # regions with a start and before those placed anywhere.
+    m = UPSTREAM_CMA.search(text)
+    if m and not sc.get("product"):
+        base = int(m.group(2), 16)
+        end = base + int(m.group(1)) * M
+        for reg in expected:
+            got = reserved.get(reg["name"])
+            if not got or got[2] == "device tree":
+                continue
+            start, size = got[0], got[1]
+            r.check(f"{t} region {reg['name']} and upstream's default CMA "
+                    f"area do not overlap", start + size <= base or
+                    end <= start, f"{start:#x}+{size:#x} vs {base:#x}")
+            if "start" not in reg:
+                r.check(f"{t} region {reg['name']}, placed anywhere, lies "
+                        f"below upstream's default CMA area (reserved after "
+                        f"it)", start + size <= base,
+                        f"at {start:#x}, the area at {base:#x}")
     for reg in expected:
         n = reg["name"]
         got = reserved.get(n)
