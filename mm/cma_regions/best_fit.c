@@ -231,8 +231,8 @@ static struct cma_bf_hole *cma_bf_hole_floor(struct cma_bf *bf,
  * The smallest hole that fits a chunk at one of the region's aligned
  * addresses, the lowest of equal ones, found by looking up the hole at an
  * aligned address and going on from the first aligned address past it, or
- * in the next hole: O(min(A, n) log n) for A aligned addresses.  Returns false, and leaves
- * @best alone, if there are more than @max of them.
+ * in the next hole: O(min(A, n) log n) for A aligned addresses.  Returns
+ * false, and leaves @best alone, if there are more than @max of them.
  */
 static bool cma_bf_find_by_address(struct cma_bf *bf, struct cma_region *reg,
 				   size_t size, phys_addr_t alignment,

@@ -173,12 +173,19 @@ MODULE_PARM_DESC(plant_leak, "leak one object (tests the leak check)");
 static char kb_explicit_name[CMA_REGIONS_NAME_MAX + 1] __initdata;
 static struct cma_region kb_explicit __initdata = { .size = SZ_4M };
 
+/* Names @reg after the parameter's value, kept in @buf. */
+static int __init kb_name(struct cma_region *reg, char *buf, const char *s)
+{
+	if (!s || strscpy(buf, s, CMA_REGIONS_NAME_MAX + 1) < 0)
+		return -EINVAL;
+	reg->name = buf;
+	return 0;
+}
+
 static int __init kb_explicit_setup(char *s)
 {
-	if (!s || strscpy(kb_explicit_name, s, sizeof(kb_explicit_name)) < 0)
-		return -EINVAL;
-	kb_explicit.name = kb_explicit_name;
-	return cma_early_region_register(&kb_explicit);
+	return kb_name(&kb_explicit, kb_explicit_name, s) ?:
+	       cma_early_region_register(&kb_explicit);
 }
 early_param("cma_regions_test.explicit", kb_explicit_setup);
 
@@ -193,10 +200,7 @@ static struct cma_region kb_late __initdata = { .size = SZ_1M };
 
 static int __init kb_late_setup(char *s)
 {
-	if (!s || strscpy(kb_late_name, s, sizeof(kb_late_name)) < 0)
-		return -EINVAL;
-	kb_late.name = kb_late_name;
-	return 0;
+	return kb_name(&kb_late, kb_late_name, s);
 }
 early_param("cma_regions_test.late", kb_late_setup);
 
