@@ -46,6 +46,7 @@
 #include <linux/device.h>
 #include <linux/ioport.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -59,6 +60,9 @@
 #include <linux/string.h>
 
 #include "internal.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/cma_regions.h>
 
 /**
  * struct cma_map - the map in force, compiled
@@ -827,10 +831,18 @@ struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
 	const char *list = regions;
 	struct cma_chunk *chunk;
 	int idx, ret = 0;
+	u64 t0 = 0;
+
+	trace_cma_regions_alloc_start(dev_name, type, regions, len, size,
+				      alignment, user);
+	if (trace_cma_regions_alloc_finish_enabled())
+		t0 = ktime_get_ns();
 
 	chunk = cma_chunk_new(size, user);
-	if (!chunk)
-		return ERR_PTR(-ENOMEM);
+	if (!chunk) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	idx = srcu_read_lock(&cma_regions_srcu);
 	if (dev_name)
 		ret = cma_map_lookup(dev_name, type, &list, &len);
@@ -839,9 +851,14 @@ struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
 	srcu_read_unlock(&cma_regions_srcu, idx);
 	if (ret) {
 		kfree(chunk);
-		return ERR_PTR(ret);
+		chunk = NULL;
 	}
-	return chunk;
+out:
+	/* The chunk pins its region: its name stays valid. */
+	trace_cma_regions_alloc_finish(chunk ? chunk->reg->name : NULL,
+				       chunk ? chunk->start : 0, size, ret,
+				       t0 ? ktime_get_ns() - t0 : 0);
+	return ret ? ERR_PTR(ret) : chunk;
 }
 
 /**
@@ -942,12 +959,22 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 	struct cma_chunk *chunk;
 	int idx, ret = -EINVAL;
 
+	u64 t0 = 0;
+
 	if (!reg || cma_check_request(&size, &alignment))
 		return ERR_PTR(-EINVAL);
 
+	/* The handle's name: no region can be registered under it meanwhile. */
+	trace_cma_regions_alloc_start(NULL, NULL, reg->name,
+				      reg->name ? strlen(reg->name) : 0, size,
+				      alignment, false);
+	if (trace_cma_regions_alloc_finish_enabled())
+		t0 = ktime_get_ns();
 	chunk = cma_chunk_new(size, false);
-	if (!chunk)
-		return ERR_PTR(-ENOMEM);
+	if (!chunk) {
+		ret = -ENOMEM;
+		goto out;
+	}
 
 	idx = srcu_read_lock(&cma_regions_srcu);
 	/* The caller's handle, or the core's copy a watcher was given. */
@@ -960,9 +987,13 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 	srcu_read_unlock(&cma_regions_srcu, idx);
 	if (ret) {
 		kfree(chunk);
-		return ERR_PTR(ret);
+		chunk = NULL;
 	}
-	return chunk;
+out:
+	trace_cma_regions_alloc_finish(chunk ? chunk->reg->name : NULL,
+				       chunk ? chunk->start : 0, size, ret,
+				       t0 ? ktime_get_ns() - t0 : 0);
+	return ret ? ERR_PTR(ret) : chunk;
 }
 EXPORT_SYMBOL_GPL(cma_alloc_from_region);
 
@@ -978,6 +1009,7 @@ static void cma_chunk_release(struct kref *ref)
 	 * outlive mutex_unlock() below, whoever releases the last chunk.
 	 */
 	refcount_inc(&reg->refs);
+	trace_cma_regions_free(reg->name, chunk->start, chunk->size);
 	mutex_lock(&reg->lock);
 	reg->alloc->free(reg, chunk);
 	reg->free_space += chunk->size;
