@@ -164,6 +164,10 @@ struct cma_chunk {
  *		suitable space or the allocator's metadata cannot be allocated.
  * @free:	Gives back the space of a chunk returned by @alloc.  Must not
  *		fail.
+ * @for_each_free: Optional.  Calls @fn for every free extent of the region,
+ *		by address, with @arg, its start and its size: for the
+ *		statistics and the fragmentation view.
+ * @largest_free: Optional.  Return: the size of the largest free extent.
  *
  * The core calls every operation with the region's lock held, so calls for
  * one region are serialised and may sleep; @alloc runs inside a read-side
@@ -181,6 +185,11 @@ struct cma_allocator {
 	int (*alloc)(struct cma_region *reg, struct cma_chunk *chunk,
 		     phys_addr_t alignment);
 	void (*free)(struct cma_region *reg, struct cma_chunk *chunk);
+	void (*for_each_free)(struct cma_region *reg,
+			      void (*fn)(void *arg, phys_addr_t start,
+					 phys_addr_t size),
+			      void *arg);
+	phys_addr_t (*largest_free)(struct cma_region *reg);
 
 	/* private: */
 	/*

@@ -600,12 +600,40 @@ size_t cma_bf_metadata(struct cma_region *reg)
 EXPORT_SYMBOL_IF_KUNIT(cma_bf_metadata);
 #endif /* CONFIG_KUNIT */
 
+/* The holes by address; the caller holds the region's lock. */
+static void cma_bf_for_each_free(struct cma_region *reg,
+				 void (*fn)(void *arg, phys_addr_t start,
+					    phys_addr_t size),
+				 void *arg)
+{
+	struct cma_bf *bf = reg->private_data;
+	struct rb_node *node;
+
+	for (node = rb_first(&bf->by_start); node; node = rb_next(node)) {
+		struct cma_bf_hole *h = rb_entry(node, struct cma_bf_hole,
+						 by_start);
+
+		fn(arg, h->start, h->size);
+	}
+}
+
+/* The last hole by (size, start): O(log n). */
+static phys_addr_t cma_bf_largest_free(struct cma_region *reg)
+{
+	struct cma_bf *bf = reg->private_data;
+	struct rb_node *node = rb_last(&bf->by_size);
+
+	return node ? rb_entry(node, struct cma_bf_hole, by_size)->size : 0;
+}
+
 static struct cma_allocator cma_bf_allocator = {
 	.name		= "bf",
 	.init		= cma_bf_init,
 	.cleanup	= cma_bf_cleanup,
 	.alloc		= cma_bf_alloc,
 	.free		= cma_bf_free,
+	.for_each_free	= cma_bf_for_each_free,
+	.largest_free	= cma_bf_largest_free,
 };
 
 static int __init cma_bf_module_init(void)

@@ -94,9 +94,23 @@ static void bf_check(struct bf_model *m)
 	const char *err = cma_bf_verify(m->reg->core, bf_check_hole, m);
 	size_t free = (m->pages - bitmap_weight(m->used, m->pages)) <<
 		      PAGE_SHIFT;
+	struct cma_region *reg = m->reg->core;
+	unsigned long start, end = 0, largest = 0;
 
 	KUNIT_ASSERT_NULL_MSG(m->test, err, "%s", err);
-	KUNIT_ASSERT_EQ(m->test, m->reg->core->free_space, free);
+	KUNIT_ASSERT_EQ(m->test, reg->free_space, free);
+	/* The largest free extent, as the allocator reports it. */
+	for (;;) {
+		start = find_next_zero_bit(m->used, m->pages, end);
+		if (start >= m->pages)
+			break;
+		end = find_next_bit(m->used, m->pages, start);
+		largest = max(largest, end - start);
+	}
+	mutex_lock(&reg->lock);
+	KUNIT_EXPECT_EQ(m->test, reg->alloc->largest_free(reg),
+			(phys_addr_t)largest << PAGE_SHIFT);
+	mutex_unlock(&reg->lock);
 }
 
 /* Whether the model has an aligned run of @nr free pages. */
