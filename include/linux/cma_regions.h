@@ -27,6 +27,24 @@ struct cma_allocator;
 #define CMA_REGIONS_NAME_MAX	31
 
 /**
+ * struct cma_region_stats - what a region's allocations came to
+ * @allocs:	Allocations that succeeded.
+ * @fail_noroom: Refused: less free space than the request, in all.
+ * @fail_fragmented: Refused: enough free space, but no free extent that
+ *		holds the request at its alignment.
+ * @fail_dead:	Refused: the region was unregistered, or has no allocator.
+ * @peak_bytes:	Most bytes allocated at once since registration or since an
+ *		administrator reset it.
+ */
+struct cma_region_stats {
+	u64 allocs;
+	u64 fail_noroom;
+	u64 fail_fragmented;
+	u64 fail_dead;
+	phys_addr_t peak_bytes;
+};
+
+/**
  * struct cma_region - a range of physically contiguous memory
  * @name:	Unique name, or NULL for a private region that can only be
  *		used through cma_alloc_from_region().
@@ -94,13 +112,14 @@ struct cma_region {
 	/* Set under cma_regions_mutex and @lock; stable while either is held. */
 	struct cma_allocator *alloc;
 	/*
-	 * Protects @private_data, @free_space, @users, @dead and the
-	 * allocator state.
+	 * Protects @private_data, @free_space, @users, @dead, @stats and
+	 * the allocator state.
 	 */
 	struct mutex lock;
 	void *private_data;
 	phys_addr_t free_space;
 	unsigned int users;
+	struct cma_region_stats stats;
 	/* Unregistered: the release of the last chunk finishes it. */
 	bool dead;
 	/* Set by cma_region_register(); stable while registered. */

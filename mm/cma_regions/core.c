@@ -739,11 +739,19 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	int ret;
 
 	lockdep_assert_held(&reg->lock);
-	if (!alloc || reg->dead || chunk->size > reg->free_space)
+	if (!alloc || reg->dead) {
+		reg->stats.fail_dead++;
 		return -ENOMEM;
+	}
+	if (chunk->size > reg->free_space) {
+		reg->stats.fail_noroom++;
+		return -ENOMEM;
+	}
 	/* The allocator's module stays while the region has chunks. */
-	if (!reg->users && !try_module_get(alloc->owner))
+	if (!reg->users && !try_module_get(alloc->owner)) {
+		reg->stats.fail_dead++;
 		return -ENOMEM;
+	}
 
 	ret = alloc->alloc(reg, chunk, alignment);
 	if (!ret && WARN_ON_ONCE(chunk->start < reg->start ||
@@ -756,6 +764,8 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	if (ret) {
 		if (!reg->users)
 			module_put(alloc->owner);
+		/* Enough space in all, so no extent held it (or no metadata). */
+		reg->stats.fail_fragmented++;
 		return -ENOMEM;
 	}
 
@@ -763,6 +773,9 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	kref_init(&chunk->ref);
 	reg->free_space -= chunk->size;
 	reg->users++;
+	reg->stats.allocs++;
+	reg->stats.peak_bytes = max(reg->stats.peak_bytes,
+				    reg->size - reg->free_space);
 	return 0;
 }
 

@@ -552,6 +552,43 @@ static void cma_regions_test_outlive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, released, 3);
 }
 
+/* The statistics tell a full region from a fragmented one. */
+static void cma_regions_test_stats(struct kunit *test)
+{
+	struct cma_region *reg = kt_region(test, "kt-stats", 0, SZ_1M,
+					   "kunit-bitmap");
+	struct cma_region *none = kt_region(test, "kt-stats-none", SZ_1M,
+					    SZ_1M, "kunit-none");
+	struct cma_region_stats *st = &reg->core->stats;
+	struct cma_chunk *c[3];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		c[i] = cma_alloc_from_region(reg, SZ_256K, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(c[i]));
+	}
+	KUNIT_EXPECT_EQ(test, st->allocs, 3);
+	KUNIT_EXPECT_EQ(test, st->peak_bytes, 3 * SZ_256K);
+	/* 256 KiB free: no room for 512 KiB. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(reg, SZ_512K, 0)),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, st->fail_noroom, 1);
+	/* 512 KiB free in two pieces: fragmented. */
+	cma_free(c[1]);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(reg, SZ_512K, 0)),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, st->fail_fragmented, 1);
+	KUNIT_EXPECT_EQ(test, st->fail_noroom, 1);
+	KUNIT_EXPECT_EQ(test, st->peak_bytes, 3 * SZ_256K);
+	/* No allocator yet. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(none, SZ_4K, 0)),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, none->core->stats.fail_dead, 1);
+	KUNIT_EXPECT_EQ(test, st->allocs, 3);
+	cma_free(c[0]);
+	cma_free(c[2]);
+}
+
 static void cma_regions_test_private(struct kunit *test)
 {
 	struct cma_region *p = kt_region(test, NULL, 0, SZ_1M,
@@ -1144,6 +1181,7 @@ static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE(cma_regions_test_info),
 	KUNIT_CASE(cma_regions_test_refcount),
 	KUNIT_CASE(cma_regions_test_outlive),
+	KUNIT_CASE(cma_regions_test_stats),
 	KUNIT_CASE(cma_regions_test_private),
 	KUNIT_CASE(cma_regions_test_late_attach),
 	KUNIT_CASE(cma_regions_test_allocator_invalid),
