@@ -303,7 +303,100 @@ static const struct attribute_group cma_sysfs_region_group = {
 	.attrs = cma_sysfs_region_attrs,
 	.bin_attrs = cma_sysfs_region_bin_attrs,
 };
-__ATTRIBUTE_GROUPS(cma_sysfs_region);
+
+/* regions/<name>/stats/: one counter of struct cma_region_stats per file. */
+#define CMA_SYSFS_STAT(_name)						\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct cma_region *reg = to_region(kobj);			\
+	u64 val;							\
+									\
+	mutex_lock(&reg->lock);						\
+	val = reg->stats._name;						\
+	mutex_unlock(&reg->lock);					\
+	return sysfs_emit(buf, "%llu\n", val);				\
+}									\
+static struct kobj_attribute cma_stat_##_name##_attr = __ATTR_RO(_name)
+
+CMA_SYSFS_STAT(allocs);
+CMA_SYSFS_STAT(fail_noroom);
+CMA_SYSFS_STAT(fail_fragmented);
+CMA_SYSFS_STAT(fail_dead);
+
+/* Writing 0 starts the peak again from what is allocated now. */
+static ssize_t peak_bytes_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct cma_region *reg = to_region(kobj);
+	u64 val;
+
+	mutex_lock(&reg->lock);
+	val = reg->stats.peak_bytes;
+	mutex_unlock(&reg->lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static ssize_t peak_bytes_store(struct kobject *kobj,
+				struct kobj_attribute *attr, const char *buf,
+				size_t count)
+{
+	struct cma_region *reg = to_region(kobj);
+	u64 val;
+	int ret;
+
+	ret = kstrtou64(buf, 0, &val);
+	if (ret)
+		return ret;
+	if (val)
+		return -EINVAL;
+	mutex_lock(&reg->lock);
+	reg->stats.peak_bytes = reg->size - reg->free_space;
+	mutex_unlock(&reg->lock);
+	return count;
+}
+
+static struct kobj_attribute cma_stat_peak_bytes_attr =
+	__ATTR_RW_MODE(peak_bytes, 0644);
+
+/* The largest free extent, if the region's allocator can tell. */
+static ssize_t largest_free_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	struct cma_region *reg = to_region(kobj);
+	ssize_t ret = -EOPNOTSUPP;
+
+	mutex_lock(&reg->lock);
+	if (reg->alloc && reg->alloc->largest_free)
+		ret = sysfs_emit(buf, "%llu\n",
+				 (u64)reg->alloc->largest_free(reg));
+	mutex_unlock(&reg->lock);
+	return ret;
+}
+
+static struct kobj_attribute cma_stat_largest_free_attr =
+	__ATTR_RO(largest_free);
+
+static struct attribute *cma_sysfs_stats_attrs[] = {
+	&cma_stat_allocs_attr.attr,
+	&cma_stat_fail_noroom_attr.attr,
+	&cma_stat_fail_fragmented_attr.attr,
+	&cma_stat_fail_dead_attr.attr,
+	&cma_stat_peak_bytes_attr.attr,
+	&cma_stat_largest_free_attr.attr,
+	NULL
+};
+
+static const struct attribute_group cma_sysfs_stats_group = {
+	.name = "stats",
+	.attrs = cma_sysfs_stats_attrs,
+};
+
+static const struct attribute_group *cma_sysfs_region_groups[] = {
+	&cma_sysfs_region_group,
+	&cma_sysfs_stats_group,
+	NULL
+};
 
 static void cma_sysfs_region_release(struct kobject *kobj)
 {
