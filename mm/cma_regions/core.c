@@ -43,17 +43,20 @@
 
 #include <kunit/visibility.h>
 #include <linux/cma_regions.h>
+#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/ioport.h>
 #include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/refcount.h>
+#include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
@@ -1484,3 +1487,67 @@ void cma_regions_unwatch(struct notifier_block *nb)
 	mutex_unlock(&cma_regions_config_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_regions_unwatch);
+
+#ifdef CONFIG_DEBUG_FS
+/* Free extents counted by size class: [PAGE_SIZE << i, PAGE_SIZE << (i + 1)). */
+struct cma_free_hist {
+	unsigned long count[BITS_PER_LONG];
+	unsigned int top;
+};
+
+static void cma_free_hist_add(void *arg, phys_addr_t start, phys_addr_t size)
+{
+	struct cma_free_hist *h = arg;
+	unsigned int i = min_t(unsigned int, ilog2(size >> PAGE_SHIFT),
+			       BITS_PER_LONG - 1);
+
+	h->count[i]++;
+	h->top = max(h->top, i + 1);
+}
+
+/*
+ * debugfs cma_regions/free_extents: per region, its free space and the
+ * number of free extents in each size class, as its allocator reports
+ * them.  A full region has little free space; a fragmented one has it in
+ * small extents.  Addresses are not shown.
+ */
+static int cma_free_extents_show(struct seq_file *m, void *unused)
+{
+	struct cma_free_hist *h;
+	struct cma_region *reg;
+	unsigned int i;
+
+	h = kmalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	mutex_lock(&cma_regions_mutex);
+	list_for_each_entry(reg, &cma_regions_list, list) {
+		memset(h, 0, sizeof(*h));
+		mutex_lock(&reg->lock);
+		if (reg->alloc && reg->alloc->for_each_free)
+			reg->alloc->for_each_free(reg, cma_free_hist_add, h);
+		seq_printf(m, "%s: free %llu KiB", reg->name ?: "(private)",
+			   (u64)reg->free_space >> 10);
+		mutex_unlock(&reg->lock);
+		for (i = 0; i < h->top; i++)
+			if (h->count[i])
+				seq_printf(m, " %luK:%lu", (PAGE_SIZE >> 10) << i,
+					   h->count[i]);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&cma_regions_mutex);
+	kfree(h);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(cma_free_extents);
+
+static int __init cma_regions_debugfs_init(void)
+{
+	struct dentry *dir = debugfs_create_dir("cma_regions", NULL);
+
+	debugfs_create_file("free_extents", 0400, dir, NULL,
+			    &cma_free_extents_fops);
+	return 0;
+}
+late_initcall(cma_regions_debugfs_init);
+#endif /* CONFIG_DEBUG_FS */
