@@ -31,10 +31,16 @@ struct cma_allocator;
  * @allocs:	Allocations that succeeded.
  * @fail_noroom: Refused: less free space than the request, in all.
  * @fail_fragmented: Refused: enough free space, but no free extent that
- *		holds the request at its alignment.
- * @fail_dead:	Refused: the region was unregistered, or has no allocator.
+ *		holds the request at its alignment (or the allocator could not
+ *		allocate its own metadata).
+ * @fail_dead:	Refused: the region was going away, or had no allocator.
  * @peak_bytes:	Most bytes allocated at once since registration or since an
  *		administrator reset it.
+ * @peak_chunks: Most chunks allocated at once, likewise.
+ *
+ * A request the map or a list of names sends to several regions counts
+ * in each region it tried: a refusal in the first and a success in the
+ * second.
  */
 struct cma_region_stats {
 	u64 allocs;
@@ -42,6 +48,7 @@ struct cma_region_stats {
 	u64 fail_fragmented;
 	u64 fail_dead;
 	phys_addr_t peak_bytes;
+	unsigned int peak_chunks;
 };
 
 /**
@@ -112,13 +119,15 @@ struct cma_region {
 	/* Set under cma_regions_mutex and @lock; stable while either is held. */
 	struct cma_allocator *alloc;
 	/*
-	 * Protects @private_data, @free_space, @users, @dead, @stats and
-	 * the allocator state.
+	 * Protects @private_data, @free_space, @users, @chunks, @dead,
+	 * @stats and the allocator state.
 	 */
 	struct mutex lock;
 	void *private_data;
 	phys_addr_t free_space;
 	unsigned int users;
+	/* The chunks alive, by &cma_chunk.node, for the debugfs view. */
+	struct list_head chunks;
 	struct cma_region_stats stats;
 	/* Unregistered: the release of the last chunk finishes it. */
 	bool dead;
@@ -167,6 +176,15 @@ struct cma_chunk {
 
 	/* private: */
 	struct kref ref;
+	/* On &cma_region.chunks, under the region's lock. */
+	struct list_head node;
+	/* For user space: the allocating process's thread group, or 0. */
+	pid_t tgid;
+	/*
+	 * What was asked for ("device/type", the region names, or "" for
+	 * cma_alloc_from_region()), then for user space the process's name.
+	 */
+	char owner[];
 };
 
 /**

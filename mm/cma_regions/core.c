@@ -43,7 +43,6 @@
 
 #include <kunit/visibility.h>
 #include <linux/cma_regions.h>
-#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/ioport.h>
 #include <linux/kref.h>
@@ -55,8 +54,9 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
+#include <linux/overflow.h>
 #include <linux/refcount.h>
-#include <linux/seq_file.h>
+#include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
@@ -177,6 +177,7 @@ int cma_map_replace(const char *str)
 	if (!str)
 		return -EINVAL;
 	map = cma_map_alloc(str);
+	trace_cma_regions_map(str, PTR_ERR_OR_ZERO(map));
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 
@@ -344,6 +345,7 @@ static struct cma_region *cma_region_dup(const struct cma_region *reg)
 	copy->owner = reg->owner;
 	copy->reserved = reg->reserved;
 	INIT_LIST_HEAD(&copy->list);
+	INIT_LIST_HEAD(&copy->chunks);
 	p = (char *)(copy + 1);
 	if (nlen) {
 		copy->name = memcpy(p, reg->name, nlen);
@@ -465,6 +467,7 @@ int cma_region_register(struct cma_region *reg)
 	reg->registered = true;
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
+	trace_cma_regions_register(reg->name, reg->start, reg->size, 0);
 	return 0;
 
 out_destroy:
@@ -476,6 +479,7 @@ out_free:
 out_put:
 	if (reg->release)
 		module_put(reg->owner);
+	trace_cma_regions_register(reg->name, reg->start, reg->size, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_region_register);
@@ -604,6 +608,7 @@ int cma_region_unregister(struct cma_region *reg)
 	mutex_unlock(&cma_regions_mutex);
 	mutex_unlock(&cma_regions_config_mutex);
 
+	trace_cma_regions_unregister(reg->name, users);
 	if (!users)
 		cma_region_free(copy);
 	return 0;
@@ -774,22 +779,54 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 
 	chunk->reg = reg;
 	kref_init(&chunk->ref);
+	list_add_tail(&chunk->node, &reg->chunks);
 	reg->free_space -= chunk->size;
 	reg->users++;
 	reg->stats.allocs++;
 	reg->stats.peak_bytes = max(reg->stats.peak_bytes,
 				    reg->size - reg->free_space);
+	reg->stats.peak_chunks = max(reg->stats.peak_chunks, reg->users);
 	return 0;
 }
 
 /* A chunk handle; what user space asks for is charged to it. */
-static struct cma_chunk *cma_chunk_new(size_t size, bool user)
+/*
+ * A chunk of @size bytes, not yet allocated, that remembers who asked:
+ * "@dev_name/@type", or the @len bytes of names at @regions; and for user
+ * space (@user), the calling process.
+ */
+static struct cma_chunk *cma_chunk_new(const char *dev_name, const char *type,
+				       const char *regions, size_t len,
+				       size_t size, bool user)
 {
+	char comm[TASK_COMM_LEN];
 	struct cma_chunk *chunk;
+	size_t n, clen = 0;
 
-	chunk = kzalloc(sizeof(*chunk), user ? GFP_KERNEL_ACCOUNT : GFP_KERNEL);
-	if (chunk)
-		chunk->size = size;
+	if (dev_name) {
+		type = type ?: CMA_DEFAULT_TYPE;
+		n = strlen(dev_name) + 1 + strlen(type);
+	} else {
+		n = regions ? len : 0;
+	}
+	if (user) {
+		get_task_comm(comm, current);
+		clen = strlen(comm) + 1;
+	}
+	chunk = kzalloc(struct_size(chunk, owner, n + 1 + clen),
+			user ? GFP_KERNEL_ACCOUNT : GFP_KERNEL);
+	if (!chunk)
+		return NULL;
+	chunk->size = size;
+	INIT_LIST_HEAD(&chunk->node);
+	if (dev_name)
+		snprintf(chunk->owner, n + 1, "%s/%s", dev_name, type);
+	else if (n)
+		memcpy(chunk->owner, regions, n);
+	if (user) {
+		chunk->tgid = task_tgid_nr(current);
+		memcpy(chunk->owner + n + 1, comm, clen);
+	}
 	return chunk;
 }
 
@@ -854,7 +891,7 @@ struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
 	if (trace_cma_regions_alloc_finish_enabled())
 		t0 = ktime_get_ns();
 
-	chunk = cma_chunk_new(size, user);
+	chunk = cma_chunk_new(dev_name, type, regions, len, size, user);
 	if (!chunk) {
 		ret = -ENOMEM;
 		goto out;
@@ -974,7 +1011,6 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 	struct cma_region *copy;
 	struct cma_chunk *chunk;
 	int idx, ret = -EINVAL;
-
 	u64 t0 = 0;
 
 	if (!reg || cma_check_request(&size, &alignment))
@@ -986,7 +1022,7 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 				      alignment, false);
 	if (trace_cma_regions_alloc_finish_enabled())
 		t0 = ktime_get_ns();
-	chunk = cma_chunk_new(size, false);
+	chunk = cma_chunk_new(NULL, NULL, NULL, 0, size, false);
 	if (!chunk) {
 		ret = -ENOMEM;
 		goto out;
@@ -1027,6 +1063,7 @@ static void cma_chunk_release(struct kref *ref)
 	refcount_inc(&reg->refs);
 	trace_cma_regions_free(reg->name, chunk->start, chunk->size);
 	mutex_lock(&reg->lock);
+	list_del(&chunk->node);
 	reg->alloc->free(reg, chunk);
 	reg->free_space += chunk->size;
 	idle = !--reg->users;
@@ -1374,6 +1411,7 @@ int cma_region_set_allocator(struct cma_region *reg, const char *name)
 unlock:
 	mutex_unlock(&reg->lock);
 out:
+	trace_cma_regions_set_allocator(reg ? reg->name : NULL, name, ret);
 	mutex_unlock(&cma_regions_mutex);
 	return ret;
 }
@@ -1429,6 +1467,46 @@ bool cma_region_user(struct cma_region *reg)
 	return core && READ_ONCE(core->user);
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_region_user);
+
+static void cma_free_extents_add(void *arg, phys_addr_t start,
+				 phys_addr_t size)
+{
+	struct cma_free_extents *fe = arg;
+	unsigned int i = min_t(unsigned int, ilog2(size >> PAGE_SHIFT),
+			       CMA_FREE_CLASSES - 1);
+
+	fe->count[i]++;
+	fe->extents++;
+	fe->bytes += size;
+	fe->largest = max(fe->largest, size);
+}
+
+/**
+ * cma_region_free_extents() - count a region's free extents by size
+ * @reg:	The core's copy of a region.
+ * @fe:		Filled in; cleared first.
+ *
+ * For the fragmentation view in debugfs and the tests.
+ *
+ * Context: Process context.  Takes and releases the region's lock.
+ * Return: 0, or -EOPNOTSUPP if the region's allocator cannot list its
+ * free extents (or the region has none).
+ */
+int cma_region_free_extents(struct cma_region *reg,
+			    struct cma_free_extents *fe)
+{
+	int ret = -EOPNOTSUPP;
+
+	memset(fe, 0, sizeof(*fe));
+	mutex_lock(&reg->lock);
+	if (reg->alloc && reg->alloc->for_each_free) {
+		reg->alloc->for_each_free(reg, cma_free_extents_add, fe);
+		ret = 0;
+	}
+	mutex_unlock(&reg->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(cma_region_free_extents);
 
 /**
  * cma_regions_watch() - follow regions coming and going
@@ -1488,66 +1566,3 @@ void cma_regions_unwatch(struct notifier_block *nb)
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_regions_unwatch);
 
-#ifdef CONFIG_DEBUG_FS
-/* Free extents counted by size class: [PAGE_SIZE << i, PAGE_SIZE << (i + 1)). */
-struct cma_free_hist {
-	unsigned long count[BITS_PER_LONG];
-	unsigned int top;
-};
-
-static void cma_free_hist_add(void *arg, phys_addr_t start, phys_addr_t size)
-{
-	struct cma_free_hist *h = arg;
-	unsigned int i = min_t(unsigned int, ilog2(size >> PAGE_SHIFT),
-			       BITS_PER_LONG - 1);
-
-	h->count[i]++;
-	h->top = max(h->top, i + 1);
-}
-
-/*
- * debugfs cma_regions/free_extents: per region, its free space and the
- * number of free extents in each size class, as its allocator reports
- * them.  A full region has little free space; a fragmented one has it in
- * small extents.  Addresses are not shown.
- */
-static int cma_free_extents_show(struct seq_file *m, void *unused)
-{
-	struct cma_free_hist *h;
-	struct cma_region *reg;
-	unsigned int i;
-
-	h = kmalloc(sizeof(*h), GFP_KERNEL);
-	if (!h)
-		return -ENOMEM;
-	mutex_lock(&cma_regions_mutex);
-	list_for_each_entry(reg, &cma_regions_list, list) {
-		memset(h, 0, sizeof(*h));
-		mutex_lock(&reg->lock);
-		if (reg->alloc && reg->alloc->for_each_free)
-			reg->alloc->for_each_free(reg, cma_free_hist_add, h);
-		seq_printf(m, "%s: free %llu KiB", reg->name ?: "(private)",
-			   (u64)reg->free_space >> 10);
-		mutex_unlock(&reg->lock);
-		for (i = 0; i < h->top; i++)
-			if (h->count[i])
-				seq_printf(m, " %luK:%lu", (PAGE_SIZE >> 10) << i,
-					   h->count[i]);
-		seq_putc(m, '\n');
-	}
-	mutex_unlock(&cma_regions_mutex);
-	kfree(h);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(cma_free_extents);
-
-static int __init cma_regions_debugfs_init(void)
-{
-	struct dentry *dir = debugfs_create_dir("cma_regions", NULL);
-
-	debugfs_create_file("free_extents", 0400, dir, NULL,
-			    &cma_free_extents_fops);
-	return 0;
-}
-late_initcall(cma_regions_debugfs_init);
-#endif /* CONFIG_DEBUG_FS */

@@ -85,6 +85,25 @@ struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
 				  phys_addr_t alignment, bool user);
 void cma_regions_unwatch(struct notifier_block *nb);
 
+/* Free extents are counted by size class: [PAGE_SIZE << i, twice that). */
+#define CMA_FREE_CLASSES	(BITS_PER_TYPE(phys_addr_t) - PAGE_SHIFT)
+
+/**
+ * struct cma_free_extents - a region's free space, by extent size
+ * @count:	Free extents in each size class.
+ * @extents:	Free extents in all.
+ * @bytes:	Free bytes in all.
+ * @largest:	The largest free extent, in bytes.
+ */
+struct cma_free_extents {
+	unsigned long count[CMA_FREE_CLASSES];
+	unsigned long extents;
+	phys_addr_t bytes;
+	phys_addr_t largest;
+};
+int cma_region_free_extents(struct cma_region *reg,
+			    struct cma_free_extents *fe);
+
 /* user.c: for cma_alloc_user() and the tests. */
 int cma_chunk_zero(struct cma_chunk *chunk);
 #if IS_ENABLED(CONFIG_KUNIT)

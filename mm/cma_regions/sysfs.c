@@ -304,8 +304,8 @@ static const struct attribute_group cma_sysfs_region_group = {
 	.bin_attrs = cma_sysfs_region_bin_attrs,
 };
 
-/* regions/<name>/stats/: one counter of struct cma_region_stats per file. */
-#define CMA_SYSFS_STAT(_name)						\
+/* regions/<name>/stats/: one value of the region's statistics per file. */
+#define CMA_SYSFS_STAT(_name, _expr)					\
 static ssize_t _name##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
 {									\
@@ -313,65 +313,85 @@ static ssize_t _name##_show(struct kobject *kobj,			\
 	u64 val;							\
 									\
 	mutex_lock(&reg->lock);						\
-	val = reg->stats._name;						\
+	val = (_expr);							\
 	mutex_unlock(&reg->lock);					\
 	return sysfs_emit(buf, "%llu\n", val);				\
-}									\
-static struct kobj_attribute cma_stat_##_name##_attr = __ATTR_RO(_name)
-
-CMA_SYSFS_STAT(allocs);
-CMA_SYSFS_STAT(fail_noroom);
-CMA_SYSFS_STAT(fail_fragmented);
-CMA_SYSFS_STAT(fail_dead);
-
-/* Writing 0 starts the peak again from what is allocated now. */
-static ssize_t peak_bytes_show(struct kobject *kobj,
-			       struct kobj_attribute *attr, char *buf)
-{
-	struct cma_region *reg = to_region(kobj);
-	u64 val;
-
-	mutex_lock(&reg->lock);
-	val = reg->stats.peak_bytes;
-	mutex_unlock(&reg->lock);
-	return sysfs_emit(buf, "%llu\n", val);
 }
 
-static ssize_t peak_bytes_store(struct kobject *kobj,
-				struct kobj_attribute *attr, const char *buf,
-				size_t count)
+CMA_SYSFS_STAT(allocs, reg->stats.allocs)
+CMA_SYSFS_STAT(fail_noroom, reg->stats.fail_noroom)
+CMA_SYSFS_STAT(fail_fragmented, reg->stats.fail_fragmented)
+CMA_SYSFS_STAT(fail_dead, reg->stats.fail_dead)
+CMA_SYSFS_STAT(used_bytes, reg->size - reg->free_space)
+CMA_SYSFS_STAT(used_chunks, reg->users)
+CMA_SYSFS_STAT(peak_bytes, reg->stats.peak_bytes)
+CMA_SYSFS_STAT(peak_chunks, reg->stats.peak_chunks)
+
+static struct kobj_attribute cma_stat_allocs_attr = __ATTR_RO(allocs);
+static struct kobj_attribute cma_stat_fail_noroom_attr =
+	__ATTR_RO(fail_noroom);
+static struct kobj_attribute cma_stat_fail_fragmented_attr =
+	__ATTR_RO(fail_fragmented);
+static struct kobj_attribute cma_stat_fail_dead_attr = __ATTR_RO(fail_dead);
+static struct kobj_attribute cma_stat_used_bytes_attr =
+	__ATTR_RO(used_bytes);
+static struct kobj_attribute cma_stat_used_chunks_attr =
+	__ATTR_RO(used_chunks);
+
+/*
+ * Writing 0 to peak_bytes or peak_chunks starts both peaks again from what
+ * is allocated now; nothing else may be written.
+ */
+static ssize_t peak_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
 {
 	struct cma_region *reg = to_region(kobj);
-	u64 val;
-	int ret;
+	ssize_t len = cma_sysfs_value(buf, count);
 
-	ret = kstrtou64(buf, 0, &val);
-	if (ret)
-		return ret;
-	if (val)
+	if (len != 1 || buf[0] != '0') {
+		pr_err_ratelimited("region %s: %s: rejected: only 0 resets the peaks\n",
+				   kobject_name(kobj), attr->attr.name);
 		return -EINVAL;
+	}
 	mutex_lock(&reg->lock);
 	reg->stats.peak_bytes = reg->size - reg->free_space;
+	reg->stats.peak_chunks = reg->users;
 	mutex_unlock(&reg->lock);
 	return count;
 }
 
 static struct kobj_attribute cma_stat_peak_bytes_attr =
-	__ATTR_RW_MODE(peak_bytes, 0644);
+	__ATTR(peak_bytes, 0644, peak_bytes_show, peak_store);
+static struct kobj_attribute cma_stat_peak_chunks_attr =
+	__ATTR(peak_chunks, 0644, peak_chunks_show, peak_store);
 
-/* The largest free extent, if the region's allocator can tell. */
+static void cma_sysfs_largest(void *arg, phys_addr_t start, phys_addr_t size)
+{
+	phys_addr_t *largest = arg;
+
+	*largest = max(*largest, size);
+}
+
+/*
+ * The largest free extent, as the region's allocator tells it or lists
+ * its free extents; 0 without an allocator, for nothing can be allocated.
+ */
 static ssize_t largest_free_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
 {
 	struct cma_region *reg = to_region(kobj);
-	ssize_t ret = -EOPNOTSUPP;
+	phys_addr_t largest = 0;
+	int ret = 0;
 
 	mutex_lock(&reg->lock);
 	if (reg->alloc && reg->alloc->largest_free)
-		ret = sysfs_emit(buf, "%llu\n",
-				 (u64)reg->alloc->largest_free(reg));
+		largest = reg->alloc->largest_free(reg);
+	else if (reg->alloc && reg->alloc->for_each_free)
+		reg->alloc->for_each_free(reg, cma_sysfs_largest, &largest);
+	else if (reg->alloc)
+		ret = -EOPNOTSUPP;
 	mutex_unlock(&reg->lock);
-	return ret;
+	return ret ?: sysfs_emit(buf, "%llu\n", (u64)largest);
 }
 
 static struct kobj_attribute cma_stat_largest_free_attr =
@@ -382,7 +402,10 @@ static struct attribute *cma_sysfs_stats_attrs[] = {
 	&cma_stat_fail_noroom_attr.attr,
 	&cma_stat_fail_fragmented_attr.attr,
 	&cma_stat_fail_dead_attr.attr,
+	&cma_stat_used_bytes_attr.attr,
+	&cma_stat_used_chunks_attr.attr,
 	&cma_stat_peak_bytes_attr.attr,
+	&cma_stat_peak_chunks_attr.attr,
 	&cma_stat_largest_free_attr.attr,
 	NULL
 };

@@ -25,10 +25,12 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/cma_regions.h>
 #include <linux/dma-heap.h>
 
@@ -155,6 +157,7 @@ static int put(const char *path, const char *val, size_t len)
 }
 
 static int checks_failed;
+static void mnt(const char *src, const char *dst, const char *type);
 
 /*
  * The kernel writes its messages to the serial console directly, while
@@ -203,6 +206,28 @@ static void show_file(const char *rel)
 		printf("SYS: sysfs-value %s %s\n", rel, esc(buf, n));
 }
 
+/* The files of a region's subdirectory (stats/). */
+static void show_subdir(const char *dir)
+{
+	char path[700], rel[1000];
+	struct dirent *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), CONTIG "/%s", dir);
+	d = opendir(path);
+	if (!d) {
+		printf("SYS: sysfs-missing %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	while ((f = readdir(d))) {
+		if (f->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "%s/%s", dir, f->d_name);
+		show_file(rel);
+	}
+	closedir(d);
+}
+
 /* Every file and link under /sys/kernel/mm/contiguous, with its value. */
 static void show_sysfs(void)
 {
@@ -236,7 +261,10 @@ static void show_sysfs(void)
 				continue;
 			snprintf(rel, sizeof(rel), "regions/%s/%s", e->d_name,
 				 f->d_name);
-			show_file(rel);
+			if (f->d_type == DT_DIR)
+				show_subdir(rel);
+			else
+				show_file(rel);
 		}
 		if (rd)
 			closedir(rd);
@@ -1320,6 +1348,124 @@ static void run(const char *desc, const char *prog, const char *arg1,
 	run_status(desc, prog, arg1, arg2, 0);
 }
 
+#define TRACING		"/sys/kernel/tracing"
+#define DEBUG_CHUNKS	"/sys/kernel/debug/cma_regions/common/chunks"
+
+/* The lines of the debugfs chunks file of common, as "SYS: KEY LINE". */
+static int dump_chunks(const char *key, pid_t pid)
+{
+	char line[256], want[32];
+	int n = 0;
+	FILE *f = fopen(DEBUG_CHUNKS, "r");
+
+	if (!f) {
+		printf("SYS: %s-missing %s\n", key, strerror(errno));
+		return -1;
+	}
+	snprintf(want, sizeof(want), " %d ", pid);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		say(key, line);
+		n += !!strstr(line, want);
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Observability: a cma-test child allocates from common through the three
+ * paths (names, device through the map, heap) and fails once; meanwhile
+ * init reads who holds what in debugfs, as root and without
+ * CAP_SYS_ADMIN, and afterwards the trace events the child caused and
+ * the statistics.  tests/system/run.py compares them (check_observe()).
+ */
+static void observe(void)
+{
+	static const char *const stats[] = {
+		"allocs", "fail_noroom", "fail_fragmented", "fail_dead",
+		"used_chunks", "peak_bytes",
+	};
+	char path[256], line[512];
+	int status, i, n = 0;
+	pid_t pid, reader;
+	FILE *f;
+
+	mnt("tracefs", TRACING, "tracefs");
+	for (i = 0; i < 6; i++) {
+		snprintf(path, sizeof(path), CONTIG "/regions/common/stats/%s",
+			 stats[i]);
+		printf("SYS: stat-before %s %s\n", stats[i], value(path));
+	}
+	check("tracefs: cma_regions events enabled",
+	      !put(TRACING "/events/cma_regions/enable", "1", 1) &&
+	      !put(TRACING "/trace", "", 0) &&
+	      !put(TRACING "/tracing_on", "1", 1), strerror(errno));
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		execl("/bin/cma-test", "cma-test", "-c",
+		      "from common 64K; alloc gpu0/scratch 128K; "
+		      "heap common 256K; ! ENOMEM from common 64M; sleep 3",
+		      (char *)NULL);
+		_exit(127);
+	}
+	printf("SYS: observe-pid %d\n", pid);
+	/* Until the child holds its three chunks (at most 2.5 s). */
+	for (i = 0; i < 25 && n < 3; i++) {
+		usleep(100000);
+		f = fopen(DEBUG_CHUNKS, "r");
+		for (n = 0; f && fgets(line, sizeof(line), f);) {
+			snprintf(path, sizeof(path), " %d ", pid);
+			n += !!strstr(line, path);
+		}
+		if (f)
+			fclose(f);
+	}
+	check("debugfs: the child's three chunks listed", n == 3, "not seen");
+	dump_chunks("chunks-admin", pid);
+	fflush(stdout);
+	reader = fork();
+	if (!reader) {
+		struct __user_cap_header_struct h = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct d[2];
+
+		if (syscall(SYS_capget, &h, d))
+			_exit(2);
+		d[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+		d[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
+		if (syscall(SYS_capset, &h, d))
+			_exit(3);
+		_exit(dump_chunks("chunks-noadmin", pid) == 3 ? 0 : 1);
+	}
+	waitpid(reader, &status, 0);
+	check("debugfs: read without CAP_SYS_ADMIN",
+	      WIFEXITED(status) && !WEXITSTATUS(status), "reader failed");
+	waitpid(pid, &status, 0);
+	check("observe: cma-test did what was asked",
+	      WIFEXITED(status) && !WEXITSTATUS(status), "exit status");
+	put(TRACING "/tracing_on", "0", 1);
+	f = fopen(TRACING "/trace", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strstr(line, "cma_regions_"))
+			say("trace", line);
+	}
+	if (f)
+		fclose(f);
+	put(TRACING "/events/cma_regions/enable", "0", 1);
+	for (i = 0; i < 6; i++) {
+		snprintf(path, sizeof(path), CONTIG "/regions/common/stats/%s",
+			 stats[i]);
+		printf("SYS: stat-after %s %s\n", stats[i], value(path));
+	}
+	dump("free-extents", "/sys/kernel/debug/cma_regions/common/free_extents",
+	     NULL);
+	run("cma-test stat common", "/bin/cma-test", "stat", "common");
+}
+
 /* The user-space programs a scenario asks for with cmatest= on its command line. */
 static void user_space(void)
 {
@@ -1336,6 +1482,7 @@ static void user_space(void)
 		    "/scripts/user.cma");
 		run("cma-test32 user.cma (32-bit)", "/bin/cma-test32", "-f",
 		    "/scripts/user.cma");
+		observe();
 	} else if (!strcmp(what, "product")) {
 		run("cma-test product.cma", "/bin/cma-test", "-f",
 		    "/scripts/product.cma");

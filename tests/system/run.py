@@ -653,7 +653,7 @@ def boot(arch, kernel, initrd, out, name, sc):
 ABI_DOC = os.path.join(HERE, "..", "..", "Documentation", "ABI", "testing",
                        "sysfs-kernel-mm-contiguous")
 SYSFS_MODES = {"map": 0o644, "alloc": 0o644, "user_alloc": 0o644,
-               "start": 0o400}
+               "start": 0o400, "peak_bytes": 0o644, "peak_chunks": 0o644}
 # A region's directory: regions/<name>/, or regions/private:<N>/ for a
 # region without a name; as a shape, regions/<region>/.
 REGION_DIR = re.compile(r"^regions/[^/]+/")
@@ -708,8 +708,9 @@ def check_sysfs(r, t, sc, text, reserved):
                 have == want, f"has {sorted(have)}")
     bad_modes = {f: oct(m) for f, m in files.items()
                  if m != SYSFS_MODES.get(f.split("/")[-1], 0o444)}
-    r.check(f"{t} sysfs: modes 0644 for map, alloc and user_alloc, 0400 "
-            f"for start, 0444 otherwise", not bad_modes, f"{bad_modes}")
+    r.check(f"{t} sysfs: modes 0644 for map, alloc, user_alloc and the "
+            f"peaks, 0400 for start, 0444 otherwise", not bad_modes,
+            f"{bad_modes}")
     r.check(f"{t} sysfs: every file reads",
             "SYS: sysfs-unreadable" not in text and
             "SYS: sysfs-missing" not in text, "some did not")
@@ -746,6 +747,17 @@ def check_sysfs(r, t, sc, text, reserved):
                     user_alloc="1")
         r.check(f"{t} sysfs: regions/{n} describes {n} as reserved at "
                 f"{start:#x}, idle, whole and open to user space",
+                got == {k: v + "\n" for k, v in want.items()},
+                f"reads {got}")
+        # The boot self-test may have allocated and freed: no use now;
+        # one free extent, the region, unless no allocator is there.
+        got = {k: values.get(f"regions/{n}/stats/{k}") for k in
+               ("used_bytes", "used_chunks", "largest_free")}
+        want = dict(used_bytes="0", used_chunks="0",
+                    largest_free=str(size) if reg.get("alloc", "bf") else
+                    "0")
+        r.check(f"{t} sysfs: regions/{n}/stats: nothing in use, largest "
+                f"free extent {want['largest_free']} bytes",
                 got == {k: v + "\n" for k, v in want.items()},
                 f"reads {got}")
 
@@ -880,6 +892,107 @@ def check_hostile(r, t, text):
             "SYS: check cma-fuzz: ok" in text,
             "\n    " + "\n    ".join(probs[:20]) if probs else
             f"no 'FUZZ: restored: {len(names)} regions'")
+
+
+TRACE = re.compile(r"^SYS: trace\s+(.+?)-(\d+)\s+\[\d+\].*?"
+                   r"cma_regions_(\w+): (.*)$", re.M)
+
+
+def fields(s):
+    """key=value pairs of a trace event's line (values without spaces)."""
+    return dict(kv.split("=", 1) for kv in s.split() if "=" in kv)
+
+
+def check_observe(r, t, text):
+    """What init's observe() saw: the trace events of the cma-test child's
+    allocations (through the names, the map and the heap, and one refused
+    for no room), who held the chunks in debugfs as root and without
+    CAP_SYS_ADMIN, and the statistics before and after."""
+    m = re.search(r"^SYS: observe-pid (\d+)$", text, re.M)
+    if not r.check(f"{t} observe: cma-test child started", m, "no pid"):
+        return
+    pid = m.group(1)
+    ev = [(name, fields(rest)) for comm, p, name, rest in TRACE.findall(text)
+          if p == pid]
+    allocs = [(n, f) for n, f in ev if n.startswith("alloc_")]
+    want = [("alloc_start", dict(dev="", type="", regions="common",
+                                 size="65536", user="1")),
+            ("alloc_finish", dict(region="common", size="65536", err="0")),
+            ("alloc_start", dict(dev="gpu0", type="scratch", regions="",
+                                 size="131072", user="1")),
+            ("alloc_finish", dict(region="common", size="131072", err="0")),
+            ("alloc_start", dict(dev="", type="", regions="common",
+                                 size="262144", user="1")),
+            ("alloc_finish", dict(region="common", size="262144", err="0")),
+            ("alloc_start", dict(dev="", type="", regions="common",
+                                 size="67108864", user="1")),
+            ("alloc_finish", dict(region="", start="0x0", size="67108864",
+                                  err="-12"))]
+    ok = len(allocs) == len(want) and all(
+        n == wn and all(f.get(k) == v for k, v in wf.items())
+        for (n, f), (wn, wf) in zip(allocs, want))
+    r.check(f"{t} trace: the child's 4 allocations, start and finish, as "
+            f"it made them (names, the map's gpu0/scratch, the heap; the "
+            f"fourth refused with -ENOMEM)", ok,
+            "\n    " + "\n    ".join(f"{n} {f}" for n, f in allocs))
+    times = [int(f.get("ns", "0")) for n, f in allocs if n == "alloc_finish"]
+    r.check(f"{t} trace: each finish says how long it took (ns > 0)",
+            len(times) == 4 and all(x > 0 for x in times), f"{times}")
+    got = {(f.get("start"), f.get("size")) for n, f in allocs
+           if n == "alloc_finish" and f.get("err") == "0"}
+    frees = {(f.get("start"), f.get("size")) for n, f in ev if n == "free"
+             and f.get("region") == "common"}
+    r.check(f"{t} trace: the 3 chunks freed when the child exited, by "
+            f"start and size", len(got) == 3 and frees == got,
+            f"allocated {sorted(got)}, freed {sorted(frees)}")
+
+    def held(key):
+        out = []
+        for line in re.findall(rf"^SYS: {key} (.*)$", text, re.M):
+            f = line.split(None, 4)
+            if len(f) == 5 and f[2] == pid:
+                out.append(f)
+        return out
+    admin, noadmin = held("chunks-admin"), held("chunks-noadmin")
+    r.check(f"{t} debugfs: common's chunks list the child's 3, with its "
+            f"pid, its name and what it asked for",
+            sorted((f[1], f[3], f[4]) for f in admin) ==
+            sorted([("65536", "common", "cma-test"),
+                    ("131072", "gpu0/scratch", "cma-test"),
+                    ("262144", "common", "cma-test")]),
+            f"{admin}")
+    r.check(f"{t} debugfs: the starts root sees are the trace's",
+            {(hex(int(f[0], 16)), f[1]) for f in admin} ==
+            {(hex(int(a, 16)), b) for a, b in got},
+            f"{admin} vs {sorted(got)}")
+    r.check(f"{t} debugfs: without CAP_SYS_ADMIN no start is shown",
+            len(noadmin) == 3 and all(f[0] == "-" for f in noadmin) and
+            "SYS: check debugfs: read without CAP_SYS_ADMIN: ok" in text,
+            f"{noadmin}")
+
+    def stats(key):
+        return dict(re.findall(rf"^SYS: {key} (\w+) (\d+)$", text, re.M))
+    b, a = stats("stat-before"), stats("stat-after")
+    delta = {k: int(a.get(k, -1)) - int(b.get(k, -1)) for k in b}
+    r.check(f"{t} stats: common counted 3 allocations and 1 refusal for no "
+            f"room, nothing else, and holds as many chunks as before",
+            len(b) == 6 and delta == dict(allocs=3, fail_noroom=1,
+                                          fail_fragmented=0, fail_dead=0,
+                                          used_chunks=0,
+                                          peak_bytes=delta.get("peak_bytes")),
+            f"before {b}, after {a}")
+    r.check(f"{t} stats: common's peak covers the child's 448 KiB",
+            int(a.get("peak_bytes", 0)) >= 448 * K, f"{a}")
+    fe = dict(re.findall(r"^SYS: free-extents ([a-z]+) (\d+)$", text, re.M))
+    classes = [int(n) for c, n in re.findall(r"^SYS: free-extents (\d+) "
+                                             r"(\d+)$", text, re.M)]
+    if a.get("used_chunks") == "0":
+        r.check(f"{t} debugfs: common is one free extent of 4 MiB again",
+                fe == dict(free=str(4 * M), extents="1",
+                           largest=str(4 * M)) and classes[-1:] == [1] and
+                sum(classes) == 1, f"{fe}, classes {classes}")
+    r.check(f"{t} cma-test stat common ran",
+            "SYS: check cma-test stat common: ok" in text, "see the log")
 
 
 def check_race(r, t, text):
@@ -1121,7 +1234,7 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
                 "no 'SYS: user-space-done'")
         runs = re.findall(r"^SYS: run (.*)$", text, re.M)
         want = 1 if sc["user"] in ("selftest", "product") else (
-            3 if arch == "x86_64" else 2)
+            4 if arch == "x86_64" else 3)
         if sc["user"] == "hostile":
             want = 4
         r.check(f"{t} {want} user-space programs started",
@@ -1137,6 +1250,8 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
                     "no 'SYS: abi-done' line")
         if sc["user"] == "hostile":
             check_hostile(r, t, text)
+        if sc["user"] == "user":
+            check_observe(r, t, text)
         for desc, secs in re.findall(r"^SYS: time (.*) ([\d.]+) s$", text,
                                      re.M):
             print(f"       {desc}: {secs} s")

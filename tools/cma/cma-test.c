@@ -51,6 +51,7 @@
 #define HEAP_DIR	"/dev/dma_heap"
 #define HEAP_PREFIX	"cma_regions:"
 #define SYSFS		"/sys/kernel/mm/contiguous"
+#define DEBUGFS		"/sys/kernel/debug/cma_regions"
 #define MAX_CHUNKS	4096
 #define MAX_ARGS	16
 #define QUIT		1	/* run_line(): stop reading commands */
@@ -697,6 +698,125 @@ static int cmd_info(char *spec, uint32_t flags)
 	return 0;
 }
 
+/* @v bytes as a person reads them: 12 KiB, 3.5 MiB. */
+static const char *human(__u64 v, char *buf, size_t size)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB",
+					    "TiB" };
+	unsigned int u = 0;
+	__u64 div = 1;
+
+	while (u + 1 < ARRAY_SIZE(unit) && v >= div * 1024) {
+		div *= 1024;
+		u++;
+	}
+	if (v % div)
+		snprintf(buf, size, "%.1f %s", (double)v / div, unit[u]);
+	else
+		snprintf(buf, size, "%llu %s", v / div, unit[u]);
+	return buf;
+}
+
+/*
+ * The free extents of a region's directory by size class, from debugfs:
+ * root's, and only with CONFIG_CMA_REGIONS_DEBUGFS.
+ */
+static void stat_extents(const char *dir)
+{
+	unsigned long long cls[64], n[64], top = 0;
+	char path[512], line[128], a[32], b[32];
+	int k = 0, i, marks;
+	FILE *f;
+
+	snprintf(path, sizeof(path), DEBUGFS "/%s/free_extents", dir);
+	f = fopen(path, "re");
+	if (!f) {
+		printf("  free extents by size: %s (%s)\n", strerror(errno),
+		       errno == ENOENT ? "no CONFIG_CMA_REGIONS_DEBUGFS, or "
+		       "debugfs not mounted" : path);
+		return;
+	}
+	/* free, extents and largest come first, by name; then the classes. */
+	while (k < 64 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llu %llu", &cls[k], &n[k]) == 2) {
+			if (n[k] > top)
+				top = n[k];
+			k++;
+		}
+	fclose(f);
+	printf("  free extents by size:%s\n", k ? "" : " none");
+	for (i = 0; i < k; i++) {
+		/* A bar to compare at a glance: 40 marks for the most. */
+		marks = top ? (int)((n[i] * 40 + top - 1) / top) : 0;
+		printf("    %9s to %-9s %6llu %.*s\n",
+		       human(cls[i], a, sizeof(a)),
+		       human(2 * cls[i], b, sizeof(b)), n[i], marks,
+		       "########################################");
+	}
+}
+
+/* stat [REGION]: what a region's allocations came to, and why they failed. */
+static int stat_region(const char *dir)
+{
+	static const char *const files[] = {
+		"size", "free", "stats/used_chunks", "stats/peak_bytes",
+		"stats/peak_chunks", "stats/allocs", "stats/fail_noroom",
+		"stats/fail_fragmented", "stats/fail_dead",
+	};
+	__u64 v[ARRAY_SIZE(files)], largest;
+	char name[64], path[512], s1[32], s2[32], s3[32], s4[32];
+	bool have_largest;
+	FILE *f;
+	size_t i;
+	int ret;
+
+	ret = region_read(dir, "name", name, sizeof(name), false);
+	for (i = 0; !ret && i < ARRAY_SIZE(files); i++)
+		ret = region_value(dir, files[i], &v[i]);
+	if (ret)
+		return ret;
+	/* Not every allocator can tell (EOPNOTSUPP): not an error here. */
+	snprintf(path, sizeof(path), SYSFS "/regions/%s/stats/largest_free",
+		 dir);
+	f = fopen(path, "re");
+	have_largest = f && fscanf(f, "%llu", &largest) == 1;
+	if (f)
+		fclose(f);
+	printf("%s: %s, %s in use by %llu chunk%s (peak %s, %llu chunk%s)\n",
+	       *name ? name : dir, human(v[0], s1, sizeof(s1)),
+	       human(v[0] - v[1], s2, sizeof(s2)), v[2], v[2] == 1 ? "" : "s",
+	       human(v[3], s3, sizeof(s3)), v[4], v[4] == 1 ? "" : "s");
+	printf("  allocations: %llu; refused: %llu no room, %llu fragmented, "
+	       "%llu region going away\n", v[5], v[6], v[7], v[8]);
+	printf("  free: %s, largest free extent %s\n",
+	       human(v[1], s1, sizeof(s1)),
+	       have_largest ? human(largest, s4, sizeof(s4)) : "unknown");
+	stat_extents(dir);
+	return 0;
+}
+
+static int cmd_stat(const char *region)
+{
+	struct dirent *e;
+	int ret = 0;
+	DIR *d;
+
+	if (region) {
+		if (strchr(region, '/') || !strcmp(region, ".") ||
+		    !strcmp(region, ".."))
+			return fail(EINVAL, "stat: '%s' is not a region", region);
+		return stat_region(region);
+	}
+	d = opendir(SYSFS "/regions");
+	if (!d)
+		return fail(errno, SYSFS "/regions: %s", strerror(errno));
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && e->d_type == DT_DIR)
+			ret = stat_region(e->d_name) ?: ret;
+	closedir(d);
+	return ret;
+}
+
 /* A region's allocator as sysfs shows it, into @buf. */
 static int region_alloc(const char *region, char *buf, size_t size)
 {
@@ -1261,6 +1381,9 @@ static const char *const usage_text[] = {
 	"  info [REGIONS]            every region (sysfs), or what REGIONS offer",
 	"  regions                   every region (sysfs), as 'info' lists them",
 	"  devinfo DEV[/TYPE]        what the map offers DEV's TYPE",
+	"  stat [REGION]             what a region's (every region's)",
+	"                            allocations came to: use, peaks, refusals",
+	"                            by reason, free extents by size (debugfs)",
 	"  alloc DEV[/TYPE] SIZE[/ALIGN]  allocate as DEV's driver would",
 	"  from REGIONS SIZE[/ALIGN] allocate from the first of REGIONS with room",
 	"  heap NAME SIZE            allocate a dma-buf from heap NAME",
@@ -1346,6 +1469,11 @@ static int run_cmd(int argc, char **argv)
 		if (bad_args(argc, 0, 0, "regions"))
 			return -EINVAL;
 		return cmd_info(NULL, CMA_REGIONS_BY_NAME);
+	}
+	if (!strcmp(cmd, "stat")) {
+		if (bad_args(argc, 0, 1, "stat [REGION]"))
+			return -EINVAL;
+		return cmd_stat(argv[1]);
 	}
 	if (!strcmp(cmd, "devinfo")) {
 		if (bad_args(argc, 1, 1, "devinfo DEV[/TYPE]"))

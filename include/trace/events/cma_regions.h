@@ -100,6 +100,95 @@ TRACE_EVENT(cma_regions_free,
 		  __entry->start, __entry->size)
 );
 
+/* A region registered with the framework, or the error that refused it. */
+TRACE_EVENT(cma_regions_register,
+
+	TP_PROTO(const char *region, phys_addr_t start, phys_addr_t size,
+		 int err),
+
+	TP_ARGS(region, start, size, err),
+
+	TP_STRUCT__entry(
+		__string(region, region ?: "")
+		__field(u64, start)
+		__field(u64, size)
+		__field(int, err)
+	),
+
+	TP_fast_assign(
+		__assign_str(region);
+		__entry->start = start;
+		__entry->size = size;
+		__entry->err = err;
+	),
+
+	TP_printk("region=%s start=%#llx size=%llu err=%d", __get_str(region),
+		  __entry->start, __entry->size, __entry->err)
+);
+
+/* A region unregistered; @chunks of it still alive keep its memory. */
+TRACE_EVENT(cma_regions_unregister,
+
+	TP_PROTO(const char *region, unsigned int chunks),
+
+	TP_ARGS(region, chunks),
+
+	TP_STRUCT__entry(
+		__string(region, region ?: "")
+		__field(unsigned int, chunks)
+	),
+
+	TP_fast_assign(
+		__assign_str(region);
+		__entry->chunks = chunks;
+	),
+
+	TP_printk("region=%s chunks=%u", __get_str(region), __entry->chunks)
+);
+
+/* A region's allocator switched (by an administrator), or why not. */
+TRACE_EVENT(cma_regions_set_allocator,
+
+	TP_PROTO(const char *region, const char *allocator, int err),
+
+	TP_ARGS(region, allocator, err),
+
+	TP_STRUCT__entry(
+		__string(region, region ?: "")
+		__string(allocator, allocator ?: "")
+		__field(int, err)
+	),
+
+	TP_fast_assign(
+		__assign_str(region);
+		__assign_str(allocator);
+		__entry->err = err;
+	),
+
+	TP_printk("region=%s allocator=%s err=%d", __get_str(region),
+		  __get_str(allocator), __entry->err)
+);
+
+/* A new map put in force, or the error that left the old one. */
+TRACE_EVENT(cma_regions_map,
+
+	TP_PROTO(const char *map, int err),
+
+	TP_ARGS(map, err),
+
+	TP_STRUCT__entry(
+		__string(map, map ?: "")
+		__field(int, err)
+	),
+
+	TP_fast_assign(
+		__assign_str(map);
+		__entry->err = err;
+	),
+
+	TP_printk("map=\"%s\" err=%d", __get_str(map), __entry->err)
+);
+
 #endif /* _TRACE_CMA_REGIONS_H */
 
 /* This part must be outside protection */

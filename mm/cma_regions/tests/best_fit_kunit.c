@@ -11,6 +11,7 @@
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/cma_regions.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/prandom.h>
 #include <linux/sizes.h>
@@ -26,6 +27,8 @@ struct bf_model {
 	struct cma_region *reg;
 	unsigned long *used;		/* one bit per page of the region */
 	unsigned long pages;
+	unsigned int chunks;
+	struct cma_region_stats stats;	/* what the region must count */
 };
 
 /* Chunks a failed test left keep the core's copy, not this handle. */
@@ -95,22 +98,48 @@ static void bf_check(struct bf_model *m)
 	size_t free = (m->pages - bitmap_weight(m->used, m->pages)) <<
 		      PAGE_SHIFT;
 	struct cma_region *reg = m->reg->core;
-	unsigned long start, end = 0, largest = 0;
+	unsigned long start, end = 0, largest = 0, extents = 0;
+	struct cma_free_extents *fe;
+	unsigned int i;
 
 	KUNIT_ASSERT_NULL_MSG(m->test, err, "%s", err);
 	KUNIT_ASSERT_EQ(m->test, reg->free_space, free);
-	/* The largest free extent, as the allocator reports it. */
+	fe = kunit_kzalloc(m->test, 2 * sizeof(*fe), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(m->test, fe);
+	/* The model's free runs, by size class, in fe[1]. */
 	for (;;) {
 		start = find_next_zero_bit(m->used, m->pages, end);
 		if (start >= m->pages)
 			break;
 		end = find_next_bit(m->used, m->pages, start);
 		largest = max(largest, end - start);
+		fe[1].count[ilog2(end - start)]++;
+		extents++;
 	}
+	/* As the allocator reports them. */
 	mutex_lock(&reg->lock);
 	KUNIT_EXPECT_EQ(m->test, reg->alloc->largest_free(reg),
 			(phys_addr_t)largest << PAGE_SHIFT);
 	mutex_unlock(&reg->lock);
+	KUNIT_ASSERT_EQ(m->test, cma_region_free_extents(reg, &fe[0]), 0);
+	KUNIT_EXPECT_EQ(m->test, fe[0].extents, extents);
+	KUNIT_EXPECT_EQ(m->test, fe[0].bytes, free);
+	KUNIT_EXPECT_EQ(m->test, fe[0].largest,
+			(phys_addr_t)largest << PAGE_SHIFT);
+	for (i = 0; i < CMA_FREE_CLASSES; i++)
+		KUNIT_EXPECT_EQ_MSG(m->test, fe[0].count[i], fe[1].count[i],
+				    "free extents of %lu pages or more", 1UL << i);
+	kunit_kfree(m->test, fe);
+
+	/* And what the region counted: the model's outcomes. */
+	KUNIT_EXPECT_EQ(m->test, reg->users, m->chunks);
+	KUNIT_EXPECT_EQ(m->test, reg->stats.allocs, m->stats.allocs);
+	KUNIT_EXPECT_EQ(m->test, reg->stats.fail_noroom, m->stats.fail_noroom);
+	KUNIT_EXPECT_EQ(m->test, reg->stats.fail_fragmented,
+			m->stats.fail_fragmented);
+	KUNIT_EXPECT_EQ(m->test, reg->stats.fail_dead, 0);
+	KUNIT_EXPECT_EQ(m->test, reg->stats.peak_bytes, m->stats.peak_bytes);
+	KUNIT_EXPECT_EQ(m->test, reg->stats.peak_chunks, m->stats.peak_chunks);
 }
 
 /* Whether the model has an aligned run of @nr free pages. */
@@ -151,6 +180,11 @@ static struct cma_chunk *bf_alloc(struct bf_model *m, size_t size,
 	chunk = cma_alloc_from_region(m->reg, size, alignment);
 	if (!fits) {
 		KUNIT_EXPECT_EQ(m->test, PTR_ERR_OR_ZERO(chunk), -ENOMEM);
+		/* Less free space than asked for, or only in smaller pieces. */
+		if (nr > m->pages - bitmap_weight(m->used, m->pages))
+			m->stats.fail_noroom++;
+		else
+			m->stats.fail_fragmented++;
 		return NULL;
 	}
 	KUNIT_ASSERT_FALSE_MSG(m->test, IS_ERR(chunk),
@@ -175,6 +209,12 @@ static struct cma_chunk *bf_alloc(struct bf_model *m, size_t size,
 		KUNIT_EXPECT_EQ(m->test, hole_end - hole_start, best);
 	}
 	bitmap_set(m->used, first, nr);
+	m->chunks++;
+	m->stats.allocs++;
+	m->stats.peak_chunks = max(m->stats.peak_chunks, m->chunks);
+	m->stats.peak_bytes = max_t(phys_addr_t, m->stats.peak_bytes,
+				    (phys_addr_t)bitmap_weight(m->used, m->pages)
+				    << PAGE_SHIFT);
 	return chunk;
 }
 
@@ -182,6 +222,7 @@ static void bf_free(struct bf_model *m, struct cma_chunk *chunk)
 {
 	bitmap_clear(m->used, bf_page(m, chunk->start),
 		     chunk->size >> PAGE_SHIFT);
+	m->chunks--;
 	cma_free(chunk);
 }
 
@@ -237,10 +278,8 @@ static void cma_regions_test_bf_alignment(struct kunit *test)
 	bf_check(m);
 
 	/* Larger than the region, or aligned beyond it. */
-	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(m->reg, SZ_8M, 0)),
-			-ENOMEM);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(m->reg, PAGE_SIZE,
-							    SZ_1G)), -ENOMEM);
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, SZ_8M, 0));
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, SZ_1G));
 	bf_free(m, small);
 	bf_free(m, aligned);
 	bf_free(m, fill);
@@ -370,8 +409,7 @@ static void bf_coalesce(struct kunit *test, struct bf_model *m)
 	for (i = 0; i < ARRAY_SIZE(c); i++)
 		c[i] = bf_alloc(m, PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, m->reg->core->free_space, 0);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(m->reg, PAGE_SIZE,
-							    0)), -ENOMEM);
+	KUNIT_EXPECT_NULL(test, bf_alloc(m, PAGE_SIZE, 0));
 	bf_check(m);
 
 	/* Free in an order that exercises every merge case. */

@@ -20,6 +20,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/notifier.h>
+#include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -569,6 +570,7 @@ static void cma_regions_test_stats(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, st->allocs, 3);
 	KUNIT_EXPECT_EQ(test, st->peak_bytes, 3 * SZ_256K);
+	KUNIT_EXPECT_EQ(test, st->peak_chunks, 3);
 	/* 256 KiB free: no room for 512 KiB. */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(reg, SZ_512K, 0)),
 			-ENOMEM);
@@ -580,6 +582,8 @@ static void cma_regions_test_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->fail_fragmented, 1);
 	KUNIT_EXPECT_EQ(test, st->fail_noroom, 1);
 	KUNIT_EXPECT_EQ(test, st->peak_bytes, 3 * SZ_256K);
+	KUNIT_EXPECT_EQ(test, st->peak_chunks, 3);
+	KUNIT_EXPECT_EQ(test, reg->core->users, 2);
 	/* No allocator yet. */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(none, SZ_4K, 0)),
 			-ENOMEM);
@@ -587,6 +591,59 @@ static void cma_regions_test_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->allocs, 3);
 	cma_free(c[0]);
 	cma_free(c[2]);
+}
+
+/* The chunks a region lists, in allocation order, and who asked. */
+static void kt_expect_chunks(struct kunit *test, struct cma_region *reg,
+			     struct cma_chunk **want, int n)
+{
+	struct cma_chunk *chunk;
+	int i = 0;
+
+	mutex_lock(&reg->core->lock);
+	list_for_each_entry(chunk, &reg->core->chunks, node) {
+		KUNIT_EXPECT_LT(test, i, n);
+		if (i < n)
+			KUNIT_EXPECT_PTR_EQ(test, chunk, want[i]);
+		i++;
+	}
+	mutex_unlock(&reg->core->lock);
+	KUNIT_EXPECT_EQ(test, i, n);
+}
+
+/*
+ * Each chunk remembers what was asked for, for the debugfs view: the
+ * device and type through the map, the names, or nothing for a handle.
+ */
+static void cma_regions_test_owner(struct kunit *test)
+{
+	struct cma_region *reg = kt_region(test, "kt-own", 0, SZ_1M,
+					   "kunit-bitmap");
+	struct cma_chunk *c[4];
+	int i;
+
+	KUNIT_ASSERT_EQ(test, cma_map_replace("kt-dev=kt-own"), 0);
+	c[0] = cma_alloc_for_name("kt-dev", NULL, SZ_4K, 0);
+	c[1] = cma_alloc_for_name("kt-dev", "video", SZ_8K, 0);
+	c[2] = cma_alloc_from("kt-none,kt-own", SZ_4K, 0);
+	c[3] = cma_alloc_from_region(reg, SZ_4K, 0);
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c[i]), "%d: %pe", i, c[i]);
+		KUNIT_EXPECT_EQ(test, c[i]->tgid, 0);
+	}
+	KUNIT_EXPECT_STREQ(test, c[0]->owner, "kt-dev/common");
+	KUNIT_EXPECT_STREQ(test, c[1]->owner, "kt-dev/video");
+	KUNIT_EXPECT_STREQ(test, c[2]->owner, "kt-none,kt-own");
+	KUNIT_EXPECT_STREQ(test, c[3]->owner, "");
+	kt_expect_chunks(test, reg, c, 4);
+	cma_free(c[1]);
+	c[1] = c[2];
+	c[2] = c[3];
+	kt_expect_chunks(test, reg, c, 3);
+	for (i = 0; i < 3; i++)
+		cma_free(c[i]);
+	kt_expect_chunks(test, reg, NULL, 0);
+	KUNIT_ASSERT_EQ(test, cma_map_replace(""), 0);
 }
 
 static void cma_regions_test_private(struct kunit *test)
@@ -787,6 +844,11 @@ static void cma_regions_test_alloc_user(struct kunit *test)
 	c = cma_alloc_user(NULL, NULL, "kt-udev,kt-uram", SZ_8K, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(c), "%pe", c);
 	KUNIT_EXPECT_PTR_EQ(test, c->reg, ram->core);
+	/* Who asked, for the debugfs view: this process, and the names. */
+	KUNIT_EXPECT_EQ(test, c->tgid, task_tgid_nr(current));
+	KUNIT_EXPECT_STREQ(test, c->owner, "kt-udev,kt-uram");
+	KUNIT_EXPECT_STREQ(test, c->owner + strlen(c->owner) + 1,
+			   current->comm);
 	KUNIT_EXPECT_TRUE(test, kt_filled(c, 0));
 	KUNIT_EXPECT_EQ(test, kt_cleaned.calls, 1);
 	KUNIT_EXPECT_EQ(test, kt_cleaned.start, c->start);
@@ -1182,6 +1244,7 @@ static struct kunit_case cma_core_cases[] = {
 	KUNIT_CASE(cma_regions_test_refcount),
 	KUNIT_CASE(cma_regions_test_outlive),
 	KUNIT_CASE(cma_regions_test_stats),
+	KUNIT_CASE(cma_regions_test_owner),
 	KUNIT_CASE(cma_regions_test_private),
 	KUNIT_CASE(cma_regions_test_late_attach),
 	KUNIT_CASE(cma_regions_test_allocator_invalid),

@@ -133,7 +133,8 @@ static bool ks_present(struct kunit *test, const char *name)
 static struct attribute *ks_attr(struct kunit *test, struct kobject *dir,
 				 const char *file, umode_t mode)
 {
-	struct kernfs_node *kn = kernfs_find_and_get(dir->sd, file);
+	/* A path: the statistics are in a subdirectory. */
+	struct kernfs_node *kn = kernfs_walk_and_get(dir->sd, file);
 	struct attribute *attr;
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, kn, "no file %s", file);
@@ -577,6 +578,115 @@ static void cma_sysfs_test_user_alloc_write(struct kunit *test)
 	}
 }
 
+/* stats/ counts what happened to the region's allocations. */
+static void cma_sysfs_test_stats(struct kunit *test)
+{
+	static const char * const ro[] = {
+		"allocs", "fail_noroom", "fail_fragmented", "fail_dead",
+		"used_bytes", "used_chunks",
+	};
+	struct cma_region *reg = ks_region(test, "kt-stats", 0, SZ_2M);
+	struct kobject *dir = ks_dir(test, reg);
+	char path[32], one_page[24];
+	struct attribute *attr;
+	struct cma_chunk *chunk;
+	char *page;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ro); i++) {
+		snprintf(path, sizeof(path), "stats/%s", ro[i]);
+		ks_attr(test, dir, path, 0444);
+	}
+	snprintf(one_page, sizeof(one_page), "%lu\n", PAGE_SIZE);
+	chunk = cma_alloc_from("kt-stats", PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	/* kunit-sa hands out nothing more: fragmented, as it sees it. */
+	KUNIT_EXPECT_TRUE(test, IS_ERR(cma_alloc_from("kt-stats", PAGE_SIZE,
+						      0)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(cma_alloc_from("kt-stats", SZ_4M, 0)));
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/allocs", 0444),
+			   "1\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/fail_fragmented",
+					 0444), "1\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/fail_noroom", 0444),
+			   "1\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/fail_dead", 0444),
+			   "0\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_bytes", 0444),
+			   one_page);
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_chunks", 0444),
+			   "1\n");
+	cma_free(chunk);
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_bytes", 0444),
+			   "0\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_chunks", 0444),
+			   "0\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_chunks", 0644),
+			   "1\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_bytes", 0644),
+			   one_page);
+	/* Writing 0 to either peak resets both. */
+	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "stats/peak_chunks", "0", 1),
+			1);
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_chunks", 0644),
+			   "0\n");
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_bytes", 0644),
+			   "0\n");
+	/* kunit-sa cannot tell its largest free extent. */
+	attr = ks_attr(test, dir, "stats/largest_free", 0444);
+	page = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, dir->ktype->sysfs_ops->show(dir, attr, page),
+			-EOPNOTSUPP);
+}
+
+static const struct ks_write_case ks_peak_cases[] = {
+	KS_OK("0", "0", "0\n"),
+	KS_OK("0 and a newline", "0\n", "0\n"),
+	KS_BAD("empty", "", -EINVAL),
+	KS_BAD("just a newline", "\n", -EINVAL),
+	KS_BAD("1", "1", -EINVAL),
+	KS_BAD("the peak itself", "8192", -EINVAL),
+	KS_BAD("00", "00", -EINVAL),
+	KS_BAD("0x0", "0x0", -EINVAL),
+	KS_BAD("-0", "-0", -EINVAL),
+	KS_BAD("+0", "+0", -EINVAL),
+	KS_BAD("leading space", " 0", -EINVAL),
+	KS_BAD("two trailing newlines", "0\n\n", -EINVAL),
+	KS_BAD_LEN("embedded NUL", "0\0", 2, -EINVAL),
+	KS_BAD_LEN("NUL alone", "\0", 1, -EINVAL),
+};
+
+KUNIT_ARRAY_PARAM_DESC(ks_peak, ks_peak_cases, desc);
+
+/*
+ * Only 0 resets the peaks, both of them, to what is allocated now; any
+ * other write is refused and leaves them.
+ */
+static void cma_sysfs_test_peak_write(struct kunit *test)
+{
+	const struct ks_write_case *c = test->param_value;
+	struct cma_region *reg = ks_region(test, "kt-peak", 0, SZ_1M);
+	struct kobject *dir = ks_dir(test, reg);
+	size_t len = c->len ?: strlen(c->val);
+	struct cma_chunk *chunk;
+	char peak[24];
+
+	chunk = cma_alloc_from("kt-peak", 2 * PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(chunk));
+	cma_free(chunk);
+	snprintf(peak, sizeof(peak), "%lu\n", 2 * PAGE_SIZE);
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_bytes", 0644),
+			   peak);
+	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "stats/peak_bytes", c->val,
+				       len),
+			c->err ? (ssize_t)c->err : (ssize_t)len);
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_bytes", 0644),
+			   c->err ? peak : c->after);
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_chunks", 0644),
+			   c->err ? "1\n" : c->after);
+}
+
 static void cma_sysfs_test_allocators(struct kunit *test)
 {
 	const char *list = ks_read(test, ks_dir(test, NULL), "allocators",
@@ -596,6 +706,8 @@ static struct kunit_case cma_sysfs_cases[] = {
 	KUNIT_CASE_PARAM(cma_sysfs_test_alloc_write, ks_alloc_gen_params),
 	KUNIT_CASE(cma_sysfs_test_alloc_busy),
 	KUNIT_CASE_PARAM(cma_sysfs_test_user_alloc_write, ks_user_gen_params),
+	KUNIT_CASE(cma_sysfs_test_stats),
+	KUNIT_CASE_PARAM(cma_sysfs_test_peak_write, ks_peak_gen_params),
 	KUNIT_CASE(cma_sysfs_test_allocators),
 	{}
 };
