@@ -8,19 +8,24 @@
 # initcall_debug), and writes the tables to docs/benchmark.md.  Timings are
 # measurements, never pass/fail.
 #
-#   scripts/bench.sh [um] [x86_64] [boot]
+#   scripts/bench.sh [um] [x86_64] [tracepoints] [boot]
+#
+# tracepoints: the um benchmark without tracepoints, with them compiled
+# in and disabled, and enabled, three rounds interleaved (about 8 minutes).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 archs=()
 boot=
+trace=
 for a in "$@"; do
 	case $a in
 	boot) boot=1 ;;
+	tracepoints) trace=1 ;;
 	*) archs+=("$a") ;;
 	esac
 done
-[ $# -eq 0 ] && archs=(um x86_64) && boot=1
+[ $# -eq 0 ] && archs=(um x86_64) && boot=1 && trace=1
 out=$ROOT/docs/benchmark.md
 mkdir -p "$ROOT/docs"
 
@@ -115,6 +120,39 @@ for arch in ${archs[@]+"${archs[@]}"}; do
 	} >>"$out.tmp"
 	stage_done
 done
+
+if [ -n "$trace" ]; then
+	stage "tracepoints on um: none, compiled in and off, on"
+	for round in 1 2 3; do
+		for cfg in none off on; do
+			dir=$BUILD/kunit-um args=()
+			for c in $KUNIT_CONFIGS_um; do
+				args+=(--kunitconfig="$c")
+			done
+			if [ "$cfg" != none ]; then
+				dir=$BUILD/kunit-um-trace
+				args+=(--kunitconfig="$ROOT/kunit/trace.kunitconfig")
+			fi
+			[ "$cfg" = on ] && args+=('--kernel_args=trace_event=cma_regions:*')
+			(cd "$WORK" && python3 tools/testing/kunit/kunit.py run \
+				--arch=um --build_dir="$dir" --jobs="$JOBS" \
+				--timeout=3000 --make_options "$(kunit_cc um)" \
+				"${args[@]}" --kernel_args cma_regions_bench.full=1 \
+				'cma_regions_bench.cma_regions_bench_trace' \
+				</dev/null >"$LOGS/bench-trace.log" 2>&1) ||
+				die "the $cfg tracepoint run failed: $LOGS/bench-trace.log"
+			cp "$dir/test.log" "$LOGS/bench-trace-$cfg-$round.log"
+			echo "  round $round, $cfg: done"
+		done
+	done
+	{
+		echo
+		echo "## Trace events (um, native)"
+		echo
+		python3 "$ROOT/scripts/bench-trace.py" "$LOGS"/bench-trace-*-?.log
+	} >>"$out.tmp"
+	stage_done
+fi
 
 if [ -n "$boot" ]; then
 	{

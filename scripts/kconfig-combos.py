@@ -27,6 +27,7 @@ COMMON = [
     ("CMA_REGIONS_BEST_FIT", "ny"),
     ("CMA_REGIONS_PARAMS", "ny"),
     ("CMA_REGIONS_SYSFS", "ny"),
+    ("CMA_REGIONS_DEBUGFS", "ny"),
     ("CMA_REGIONS_DEV", "nmy"),
     ("DMABUF_HEAPS_CMA_REGIONS", "ny"),
 ]

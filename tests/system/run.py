@@ -1252,6 +1252,18 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
             check_hostile(r, t, text)
         if sc["user"] == "user":
             check_observe(r, t, text)
+        if sc["user"] == "product":
+            # product.cma's stat, with chunks 3, 6 and 9 in common.
+            m = re.search(r"^common: 4 MiB, 1\.3 MiB in use by 3 chunks "
+                          r"\(peak 1\.3 MiB, 3 chunks\)\n  allocations: "
+                          r"(\d+); refused: 0 no room, 0 fragmented, 0 "
+                          r"region going away\n  free: 2\.7 MiB, largest "
+                          r"free extent 2\.7 MiB\n  free extents by "
+                          r"size:\n(    .*\n)+", text, re.M)
+            r.check(f"{t} cma-test stat: common's use, peak, refusals and "
+                    f"free extents (sysfs and debugfs, KUnit off)",
+                    m is not None and m.group(1) == "3",
+                    "no such lines; see the log")
         for desc, secs in re.findall(r"^SYS: time (.*) ([\d.]+) s$", text,
                                      re.M):
             print(f"       {desc}: {secs} s")
