@@ -601,7 +601,7 @@ EXPORT_SYMBOL_IF_KUNIT(cma_bf_metadata);
 #endif /* CONFIG_KUNIT */
 
 /* The holes by address; the caller holds the region's lock. */
-static void cma_bf_for_each_free(struct cma_region *reg,
+static void cma_bf_walk_free(struct cma_region *reg,
 				 void (*fn)(void *arg, phys_addr_t start,
 					    phys_addr_t size),
 				 void *arg)
@@ -632,7 +632,7 @@ static struct cma_allocator cma_bf_allocator = {
 	.cleanup	= cma_bf_cleanup,
 	.alloc		= cma_bf_alloc,
 	.free		= cma_bf_free,
-	.for_each_free	= cma_bf_for_each_free,
+	.for_each_free	= cma_bf_walk_free,
 	.largest_free	= cma_bf_largest_free,
 };
 

@@ -85,8 +85,11 @@ struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
 				  phys_addr_t alignment, bool user);
 void cma_regions_unwatch(struct notifier_block *nb);
 
-/* Free extents are counted by size class: [PAGE_SIZE << i, twice that). */
-#define CMA_FREE_CLASSES	(BITS_PER_TYPE(phys_addr_t) - PAGE_SHIFT)
+/*
+ * Free extents are counted by size class: [PAGE_SIZE << i, twice that).
+ * 64 classes hold every extent a physical address space can have.
+ */
+#define CMA_FREE_CLASSES	64
 
 /**
  * struct cma_free_extents - a region's free space, by extent size
@@ -101,6 +104,7 @@ struct cma_free_extents {
 	phys_addr_t bytes;
 	phys_addr_t largest;
 };
+
 int cma_region_free_extents(struct cma_region *reg,
 			    struct cma_free_extents *fe);
 
