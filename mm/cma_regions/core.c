@@ -1472,8 +1472,13 @@ static void cma_free_extents_add(void *arg, phys_addr_t start,
 				 phys_addr_t size)
 {
 	struct cma_free_extents *fe = arg;
-	unsigned int i = min_t(unsigned int, ilog2(size >> PAGE_SHIFT),
-			       CMA_FREE_CLASSES - 1);
+	unsigned int i;
+
+	/* Regions and chunks are whole pages: so are the holes between. */
+	if (WARN_ON_ONCE(size < PAGE_SIZE))
+		return;
+	i = min_t(unsigned int, ilog2(size >> PAGE_SHIFT),
+		  CMA_FREE_CLASSES - 1);
 
 	fe->count[i]++;
 	fe->extents++;

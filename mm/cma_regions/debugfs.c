@@ -4,12 +4,15 @@
  *
  * <debugfs>/cma_regions/<region>/ (private regions: private:<n>) has
  *
- *   chunks		one line per chunk alive: its start (shown only to
+ *   chunks		(root only) one line per chunk alive, in allocation
+ *			order: its start (shown only to
  *			openers with CAP_SYS_ADMIN, "-" to others), its size,
  *			the allocating process's thread group id (0 for the
  *			kernel), what was asked for (device/type, the region
  *			names, or "-" for a driver's own region handle), and
- *			the allocating process's name ("-" for the kernel).
+ *			the allocating process's name ("-" for the kernel);
+ *			spaces, tabs, newlines and backslashes in the last two
+ *			are escaped in octal (\040), as in /proc/PID/mountinfo.
  *   free_extents	the free space in all, the number of free extents and
  *			the largest, then one line per size class from one
  *			page up to the largest: the class's lower bound in
@@ -76,8 +79,12 @@ static int cma_debugfs_chunks_show(struct seq_file *m, void *unused)
 			seq_printf(m, "%#llx", (u64)chunk->start);
 		else
 			seq_putc(m, '-');
-		seq_printf(m, " %zu %d %s %s\n", chunk->size, chunk->tgid,
-			   *req ? req : "-", chunk->tgid ? comm : "-");
+		seq_printf(m, " %zu %d ", chunk->size, chunk->tgid);
+		/* One line per chunk, one word per field, whatever a comm holds. */
+		seq_escape(m, *req ? req : "-", " \t\n\\");
+		seq_putc(m, ' ');
+		seq_escape(m, chunk->tgid ? comm : "-", " \t\n\\");
+		seq_putc(m, '\n');
 	}
 	mutex_unlock(&reg->lock);
 	return 0;
@@ -98,8 +105,11 @@ static int cma_debugfs_free_extents_show(struct seq_file *m, void *unused)
 		goto out;
 	seq_printf(m, "free %llu\nextents %lu\nlargest %llu\n",
 		   (u64)fe->bytes, fe->extents, (u64)fe->largest);
-	top = fe->largest ? ilog2(fe->largest >> PAGE_SHIFT) : 0;
-	for (i = 0; fe->largest && i <= top; i++)
+	/* Classes from one page up to the largest extent's. */
+	top = fe->largest >= PAGE_SIZE ?
+	      min_t(unsigned int, ilog2(fe->largest >> PAGE_SHIFT),
+		    CMA_FREE_CLASSES - 1) + 1 : 0;
+	for (i = 0; i < top; i++)
 		seq_printf(m, "%llu %lu\n", (u64)PAGE_SIZE << i, fe->count[i]);
 out:
 	kfree(fe);
@@ -129,7 +139,8 @@ static int cma_debugfs_region_add(struct cma_region *reg)
 	}
 	/* debugfs is best effort: its errors are not the region's. */
 	dr->dir = debugfs_create_dir(reg->name ?: name, cma_debugfs_root);
-	debugfs_create_file("chunks", 0444, dr->dir, reg,
+	/* Who allocated what is the administrator's business only. */
+	debugfs_create_file("chunks", 0400, dr->dir, reg,
 			    &cma_debugfs_chunks_fops);
 	debugfs_create_file("free_extents", 0444, dr->dir, reg,
 			    &cma_debugfs_free_extents_fops);

@@ -1354,7 +1354,7 @@ static void run(const char *desc, const char *prog, const char *arg1,
 /* The lines of the debugfs chunks file of common, as "SYS: KEY LINE". */
 static int dump_chunks(const char *key, pid_t pid)
 {
-	char line[256], want[32];
+	char line[1024], want[32];
 	int n = 0;
 	FILE *f = fopen(DEBUG_CHUNKS, "r");
 
@@ -1362,13 +1362,33 @@ static int dump_chunks(const char *key, pid_t pid)
 		printf("SYS: %s-missing %s\n", key, strerror(errno));
 		return -1;
 	}
-	snprintf(want, sizeof(want), " %d ", pid);
+	snprintf(want, sizeof(want), "%d", pid);
 	while (fgets(line, sizeof(line), f)) {
+		char start[64], size[32], tgid[32];
+
 		line[strcspn(line, "\n")] = '\0';
 		say(key, line);
-		n += !!strstr(line, want);
+		/* The third field, the allocating process. */
+		n += sscanf(line, "%63s %31s %31s", start, size, tgid) == 3 &&
+		     !strcmp(tgid, want);
 	}
 	fclose(f);
+	return n;
+}
+
+/* How many chunks of common @pid holds, as debugfs lists them. */
+static int held_by(pid_t pid)
+{
+	char line[1024], start[64], size[32], tgid[32], want[32];
+	FILE *f = fopen(DEBUG_CHUNKS, "r");
+	int n = 0;
+
+	snprintf(want, sizeof(want), "%d", pid);
+	while (f && fgets(line, sizeof(line), f))
+		n += sscanf(line, "%63s %31s %31s", start, size, tgid) == 3 &&
+		     !strcmp(tgid, want);
+	if (f)
+		fclose(f);
 	return n;
 }
 
@@ -1414,13 +1434,7 @@ static void observe(void)
 	/* Until the child holds its three chunks (at most 2.5 s). */
 	for (i = 0; i < 25 && n < 3; i++) {
 		usleep(100000);
-		f = fopen(DEBUG_CHUNKS, "r");
-		for (n = 0; f && fgets(line, sizeof(line), f);) {
-			snprintf(path, sizeof(path), " %d ", pid);
-			n += !!strstr(line, path);
-		}
-		if (f)
-			fclose(f);
+		n = held_by(pid);
 	}
 	check("debugfs: the child's three chunks listed", n == 3, "not seen");
 	dump_chunks("chunks-admin", pid);

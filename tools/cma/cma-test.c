@@ -728,6 +728,11 @@ static void stat_extents(const char *dir)
 	int k = 0, i, marks;
 	FILE *f;
 
+	/* sysfs and debugfs number private regions each on their own. */
+	if (!strncmp(dir, "private:", 8)) {
+		printf("  free extents by size: see " DEBUGFS "/private:*/\n");
+		return;
+	}
 	snprintf(path, sizeof(path), DEBUGFS "/%s/free_extents", dir);
 	f = fopen(path, "re");
 	if (!f) {
