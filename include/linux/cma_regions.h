@@ -33,7 +33,8 @@ struct cma_allocator;
  * @fail_fragmented: Refused: enough free space, but no free extent that
  *		holds the request at its alignment (or the allocator could not
  *		allocate its own metadata).
- * @fail_dead:	Refused: the region was going away, or had no allocator.
+ * @fail_noalloc: Refused: the region had no allocator (none registered by
+ *		the name it asks for, or its module was going away).
  * @peak_bytes:	Most bytes allocated at once since registration or since an
  *		administrator reset it.
  * @peak_chunks: Most chunks allocated at once, likewise.
@@ -46,7 +47,7 @@ struct cma_region_stats {
 	u64 allocs;
 	u64 fail_noroom;
 	u64 fail_fragmented;
-	u64 fail_dead;
+	u64 fail_noalloc;
 	phys_addr_t peak_bytes;
 	unsigned int peak_chunks;
 };

@@ -251,8 +251,11 @@ static u64 bf_largest_hole(struct bench_ctx *b)
 
 static size_t bf_meta(struct bench_ctx *b, unsigned int live)
 {
-	/* The chunk handles, and the allocator's holes and spares. */
-	return kmalloc_size_roundup(sizeof(struct cma_chunk)) +
+	/*
+	 * The chunk handles (with the empty owner a region handle's
+	 * allocation records), and the allocator's holes and spares.
+	 */
+	return kmalloc_size_roundup(struct_size_t(struct cma_chunk, owner, 1)) +
 	       cma_bf_metadata(b->reg.core) / max(live, 1U);
 }
 

@@ -602,9 +602,9 @@ EXPORT_SYMBOL_IF_KUNIT(cma_bf_metadata);
 
 /* The holes by address; the caller holds the region's lock. */
 static void cma_bf_walk_free(struct cma_region *reg,
-				 void (*fn)(void *arg, phys_addr_t start,
-					    phys_addr_t size),
-				 void *arg)
+			     void (*fn)(void *arg, phys_addr_t start,
+					phys_addr_t size),
+			     void *arg)
 {
 	struct cma_bf *bf = reg->private_data;
 	struct rb_node *node;

@@ -22,11 +22,11 @@
  *
  * Locking: cma_regions_config_mutex serialises changes to the configuration
  * (registering regions and allocators, and telling watchers such as sysfs
- * about regions coming and going).  cma_regions_mutex guards the lists of
- * regions and allocators, the map in force and which allocator a region
- * uses; the lists change with both held.  Each region's own lock guards its
- * free space, its users and its allocator's state.  The locks nest in that
- * order.
+ * and debugfs about regions coming and going).  cma_regions_mutex guards
+ * the lists of regions and allocators, the map in force and which
+ * allocator a region uses; the lists change with both held.  Each region's
+ * own lock guards its free space, its users, its list of chunks, its
+ * statistics and its allocator's state.  The locks nest in that order.
  *
  * Allocations take no global lock: they find the map in force and the
  * regions it names inside an SRCU read-side critical section of
@@ -177,7 +177,7 @@ int cma_map_replace(const char *str)
 	if (!str)
 		return -EINVAL;
 	map = cma_map_alloc(str);
-	trace_cma_regions_map(str, PTR_ERR_OR_ZERO(map));
+	trace_cma_regions_map(str, strlen(str), PTR_ERR_OR_ZERO(map));
 	if (IS_ERR(map))
 		return PTR_ERR(map);
 
@@ -403,10 +403,12 @@ int cma_region_register(struct cma_region *reg)
 
 	ret = cma_region_check(reg);
 	if (ret)
-		return ret;
+		goto out_trace;
 	/* @release is code of its owner's: the module stays until it ran. */
-	if (reg->release && !try_module_get(reg->owner))
-		return -ENODEV;
+	if (reg->release && !try_module_get(reg->owner)) {
+		ret = -ENODEV;
+		goto out_trace;
+	}
 	copy = cma_region_dup(reg);
 	if (!copy) {
 		ret = -ENOMEM;
@@ -479,7 +481,9 @@ out_free:
 out_put:
 	if (reg->release)
 		module_put(reg->owner);
-	trace_cma_regions_register(reg->name, reg->start, reg->size, ret);
+out_trace:
+	trace_cma_regions_register(reg ? reg->name : NULL, reg ? reg->start : 0,
+				   reg ? reg->size : 0, ret);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(cma_region_register);
@@ -748,7 +752,7 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 
 	lockdep_assert_held(&reg->lock);
 	if (!alloc || reg->dead) {
-		reg->stats.fail_dead++;
+		reg->stats.fail_noalloc++;
 		return -ENOMEM;
 	}
 	if (chunk->size > reg->free_space) {
@@ -757,7 +761,7 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	}
 	/* The allocator's module stays while the region has chunks. */
 	if (!reg->users && !try_module_get(alloc->owner)) {
-		reg->stats.fail_dead++;
+		reg->stats.fail_noalloc++;
 		return -ENOMEM;
 	}
 
@@ -789,11 +793,11 @@ static int __cma_region_alloc(struct cma_region *reg, struct cma_chunk *chunk,
 	return 0;
 }
 
-/* A chunk handle; what user space asks for is charged to it. */
 /*
  * A chunk of @size bytes, not yet allocated, that remembers who asked:
  * "@dev_name/@type", or the @len bytes of names at @regions; and for user
- * space (@user), the calling process.
+ * space (@user), the calling process, to whose memory cgroup it is
+ * charged.
  */
 static struct cma_chunk *cma_chunk_new(const char *dev_name, const char *type,
 				       const char *regions, size_t len,
@@ -1017,9 +1021,10 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 		return ERR_PTR(-EINVAL);
 
 	/* The handle's name: no region can be registered under it meanwhile. */
-	trace_cma_regions_alloc_start(NULL, NULL, reg->name,
-				      reg->name ? strlen(reg->name) : 0, size,
-				      alignment, false);
+	if (trace_cma_regions_alloc_start_enabled())
+		trace_cma_regions_alloc_start(NULL, NULL, reg->name,
+					      reg->name ? strlen(reg->name) : 0,
+					      size, alignment, false);
 	if (trace_cma_regions_alloc_finish_enabled())
 		t0 = ktime_get_ns();
 	chunk = cma_chunk_new(NULL, NULL, NULL, 0, size, false);
@@ -1374,8 +1379,11 @@ int cma_region_set_allocator(struct cma_region *reg, const char *name)
 	int ret;
 
 	if (!reg || !name ||
-	    !cma_name_valid(name, strnlen(name, CMA_REGIONS_NAME_MAX + 1)))
+	    !cma_name_valid(name, strnlen(name, CMA_REGIONS_NAME_MAX + 1))) {
+		trace_cma_regions_set_allocator(reg ? reg->name : NULL, NULL,
+						-EINVAL);
 		return -EINVAL;
+	}
 
 	mutex_lock(&cma_regions_mutex);
 	ret = -EINVAL;
@@ -1570,4 +1578,3 @@ void cma_regions_unwatch(struct notifier_block *nb)
 	mutex_unlock(&cma_regions_config_mutex);
 }
 EXPORT_SYMBOL_IF_KUNIT(cma_regions_unwatch);
-

@@ -175,9 +175,17 @@ static void cma_debugfs_region_del(struct cma_region *reg)
 static int cma_debugfs_watch(struct notifier_block *nb, unsigned long event,
 			     void *data)
 {
+	struct cma_region *reg = data;
+	int ret;
+
 	switch (event) {
 	case CMA_REGION_ADD:
-		return notifier_from_errno(cma_debugfs_region_add(data));
+		/* A debugging aid: the region works without its directory. */
+		ret = cma_debugfs_region_add(reg);
+		if (ret)
+			pr_warn("region %s: no debugfs directory: %pe\n",
+				reg->name ?: "(private)", ERR_PTR(ret));
+		return NOTIFY_OK;
 	case CMA_REGION_DEL:
 		cma_debugfs_region_del(data);
 		return NOTIFY_OK;

@@ -321,9 +321,7 @@ static ssize_t _name##_show(struct kobject *kobj,			\
 CMA_SYSFS_STAT(allocs, reg->stats.allocs)
 CMA_SYSFS_STAT(fail_noroom, reg->stats.fail_noroom)
 CMA_SYSFS_STAT(fail_fragmented, reg->stats.fail_fragmented)
-CMA_SYSFS_STAT(fail_dead, reg->stats.fail_dead)
-CMA_SYSFS_STAT(used_bytes, reg->size - reg->free_space)
-CMA_SYSFS_STAT(used_chunks, reg->users)
+CMA_SYSFS_STAT(fail_noalloc, reg->stats.fail_noalloc)
 CMA_SYSFS_STAT(peak_bytes, reg->stats.peak_bytes)
 CMA_SYSFS_STAT(peak_chunks, reg->stats.peak_chunks)
 
@@ -332,14 +330,10 @@ static struct kobj_attribute cma_stat_fail_noroom_attr =
 	__ATTR_RO(fail_noroom);
 static struct kobj_attribute cma_stat_fail_fragmented_attr =
 	__ATTR_RO(fail_fragmented);
-static struct kobj_attribute cma_stat_fail_dead_attr = __ATTR_RO(fail_dead);
-static struct kobj_attribute cma_stat_used_bytes_attr =
-	__ATTR_RO(used_bytes);
-static struct kobj_attribute cma_stat_used_chunks_attr =
-	__ATTR_RO(used_chunks);
+static struct kobj_attribute cma_stat_fail_noalloc_attr = __ATTR_RO(fail_noalloc);
 
 /*
- * Writing 0 to peak_bytes or peak_chunks starts both peaks again from what
+ * Writing 0 to peak_bytes or peak_chunks starts that peak again from what
  * is allocated now; nothing else may be written.
  */
 static ssize_t peak_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -354,8 +348,10 @@ static ssize_t peak_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return -EINVAL;
 	}
 	mutex_lock(&reg->lock);
-	reg->stats.peak_bytes = reg->size - reg->free_space;
-	reg->stats.peak_chunks = reg->users;
+	if (!strcmp(attr->attr.name, "peak_bytes"))
+		reg->stats.peak_bytes = reg->size - reg->free_space;
+	else
+		reg->stats.peak_chunks = reg->users;
 	mutex_unlock(&reg->lock);
 	return count;
 }
@@ -365,16 +361,9 @@ static struct kobj_attribute cma_stat_peak_bytes_attr =
 static struct kobj_attribute cma_stat_peak_chunks_attr =
 	__ATTR(peak_chunks, 0644, peak_chunks_show, peak_store);
 
-static void cma_sysfs_largest(void *arg, phys_addr_t start, phys_addr_t size)
-{
-	phys_addr_t *largest = arg;
-
-	*largest = max(*largest, size);
-}
-
 /*
- * The largest free extent, as the region's allocator tells it or lists
- * its free extents; 0 without an allocator, for nothing can be allocated.
+ * The largest free extent, as the region's allocator tells it; 0 without
+ * an allocator, for nothing can be allocated then.
  */
 static ssize_t largest_free_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
@@ -386,8 +375,6 @@ static ssize_t largest_free_show(struct kobject *kobj,
 	mutex_lock(&reg->lock);
 	if (reg->alloc && reg->alloc->largest_free)
 		largest = reg->alloc->largest_free(reg);
-	else if (reg->alloc && reg->alloc->for_each_free)
-		reg->alloc->for_each_free(reg, cma_sysfs_largest, &largest);
 	else if (reg->alloc)
 		ret = -EOPNOTSUPP;
 	mutex_unlock(&reg->lock);
@@ -401,9 +388,7 @@ static struct attribute *cma_sysfs_stats_attrs[] = {
 	&cma_stat_allocs_attr.attr,
 	&cma_stat_fail_noroom_attr.attr,
 	&cma_stat_fail_fragmented_attr.attr,
-	&cma_stat_fail_dead_attr.attr,
-	&cma_stat_used_bytes_attr.attr,
-	&cma_stat_used_chunks_attr.attr,
+	&cma_stat_fail_noalloc_attr.attr,
 	&cma_stat_peak_bytes_attr.attr,
 	&cma_stat_peak_chunks_attr.attr,
 	&cma_stat_largest_free_attr.attr,

@@ -1402,8 +1402,8 @@ static int held_by(pid_t pid)
 static void observe(void)
 {
 	static const char *const stats[] = {
-		"allocs", "fail_noroom", "fail_fragmented", "fail_dead",
-		"used_chunks", "peak_bytes",
+		"stats/allocs", "stats/fail_noroom", "stats/fail_fragmented",
+		"stats/fail_noalloc", "users", "stats/peak_bytes",
 	};
 	char path[256], line[512];
 	int status, i, n = 0;
@@ -1412,9 +1412,11 @@ static void observe(void)
 
 	mnt("tracefs", TRACING, "tracefs");
 	for (i = 0; i < 6; i++) {
-		snprintf(path, sizeof(path), CONTIG "/regions/common/stats/%s",
+		snprintf(path, sizeof(path), CONTIG "/regions/common/%s",
 			 stats[i]);
-		printf("SYS: stat-before %s %s\n", stats[i], value(path));
+		printf("SYS: stat-before %s %s\n",
+		       strrchr(stats[i], '/') ? strrchr(stats[i], '/') + 1 :
+		       stats[i], value(path));
 	}
 	check("tracefs: cma_regions events enabled",
 	      !put(TRACING "/events/cma_regions/enable", "1", 1) &&
@@ -1471,9 +1473,11 @@ static void observe(void)
 		fclose(f);
 	put(TRACING "/events/cma_regions/enable", "0", 1);
 	for (i = 0; i < 6; i++) {
-		snprintf(path, sizeof(path), CONTIG "/regions/common/stats/%s",
+		snprintf(path, sizeof(path), CONTIG "/regions/common/%s",
 			 stats[i]);
-		printf("SYS: stat-after %s %s\n", stats[i], value(path));
+		printf("SYS: stat-after %s %s\n",
+		       strrchr(stats[i], '/') ? strrchr(stats[i], '/') + 1 :
+		       stats[i], value(path));
 	}
 	dump("free-extents", "/sys/kernel/debug/cma_regions/common/free_extents",
 	     NULL);

@@ -764,9 +764,9 @@ static void stat_extents(const char *dir)
 static int stat_region(const char *dir)
 {
 	static const char *const files[] = {
-		"size", "free", "stats/used_chunks", "stats/peak_bytes",
+		"size", "free", "users", "stats/peak_bytes",
 		"stats/peak_chunks", "stats/allocs", "stats/fail_noroom",
-		"stats/fail_fragmented", "stats/fail_dead",
+		"stats/fail_fragmented", "stats/fail_noalloc",
 	};
 	__u64 v[ARRAY_SIZE(files)], largest;
 	char name[64], path[512], s1[32], s2[32], s3[32], s4[32];
@@ -792,7 +792,7 @@ static int stat_region(const char *dir)
 	       human(v[0] - v[1], s2, sizeof(s2)), v[2], v[2] == 1 ? "" : "s",
 	       human(v[3], s3, sizeof(s3)), v[4], v[4] == 1 ? "" : "s");
 	printf("  allocations: %llu; refused: %llu no room, %llu fragmented, "
-	       "%llu region going away\n", v[5], v[6], v[7], v[8]);
+	       "%llu no allocator\n", v[5], v[6], v[7], v[8]);
 	printf("  free: %s, largest free extent %s\n",
 	       human(v[1], s1, sizeof(s1)),
 	       have_largest ? human(largest, s4, sizeof(s4)) : "unknown");

@@ -14,6 +14,11 @@
 #include <linux/types.h>
 
 /*
+ * Every event is a static branch while disabled; alloc_finish's time is
+ * measured only while it is enabled (ns=0 if it was enabled meanwhile).
+ */
+
+/*
  * An allocation asked for: by device and type (through the map), by a
  * list of region names, or from one region (@regions its name, or empty
  * for a private one).
@@ -169,24 +174,31 @@ TRACE_EVENT(cma_regions_set_allocator,
 		  __get_str(allocator), __entry->err)
 );
 
-/* A new map put in force, or the error that left the old one. */
+/*
+ * A new map put in force, or the error that left the old one.  A map may
+ * be nearly a page long, more than a trace event holds: its first 256
+ * bytes are recorded, and its length.
+ */
 TRACE_EVENT(cma_regions_map,
 
-	TP_PROTO(const char *map, int err),
+	TP_PROTO(const char *map, size_t len, int err),
 
-	TP_ARGS(map, err),
+	TP_ARGS(map, len, err),
 
 	TP_STRUCT__entry(
-		__string(map, map ?: "")
+		__string_len(map, map, min_t(size_t, len, 256))
+		__field(size_t, len)
 		__field(int, err)
 	),
 
 	TP_fast_assign(
 		__assign_str(map);
+		__entry->len = len;
 		__entry->err = err;
 	),
 
-	TP_printk("map=\"%s\" err=%d", __get_str(map), __entry->err)
+	TP_printk("map=\"%s\" len=%zu err=%d", __get_str(map), __entry->len,
+		  __entry->err)
 );
 
 #endif /* _TRACE_CMA_REGIONS_H */

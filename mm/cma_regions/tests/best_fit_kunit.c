@@ -128,7 +128,8 @@ static void bf_check(struct bf_model *m)
 			(phys_addr_t)largest << PAGE_SHIFT);
 	for (i = 0; i < CMA_FREE_CLASSES; i++)
 		KUNIT_EXPECT_EQ_MSG(m->test, fe[0].count[i], fe[1].count[i],
-				    "free extents of %lu pages or more", 1UL << i);
+				    "free extents of %llu pages or more",
+				    1ULL << i);
 	kunit_kfree(m->test, fe);
 
 	/* And what the region counted: the model's outcomes. */
@@ -137,7 +138,7 @@ static void bf_check(struct bf_model *m)
 	KUNIT_EXPECT_EQ(m->test, reg->stats.fail_noroom, m->stats.fail_noroom);
 	KUNIT_EXPECT_EQ(m->test, reg->stats.fail_fragmented,
 			m->stats.fail_fragmented);
-	KUNIT_EXPECT_EQ(m->test, reg->stats.fail_dead, 0);
+	KUNIT_EXPECT_EQ(m->test, reg->stats.fail_noalloc, 0);
 	KUNIT_EXPECT_EQ(m->test, reg->stats.peak_bytes, m->stats.peak_bytes);
 	KUNIT_EXPECT_EQ(m->test, reg->stats.peak_chunks, m->stats.peak_chunks);
 }

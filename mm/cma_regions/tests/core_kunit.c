@@ -587,7 +587,7 @@ static void cma_regions_test_stats(struct kunit *test)
 	/* No allocator yet. */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_from_region(none, SZ_4K, 0)),
 			-ENOMEM);
-	KUNIT_EXPECT_EQ(test, none->core->stats.fail_dead, 1);
+	KUNIT_EXPECT_EQ(test, none->core->stats.fail_noalloc, 1);
 	KUNIT_EXPECT_EQ(test, st->allocs, 3);
 	cma_free(c[0]);
 	cma_free(c[2]);

@@ -133,9 +133,23 @@ static bool ks_present(struct kunit *test, const char *name)
 static struct attribute *ks_attr(struct kunit *test, struct kobject *dir,
 				 const char *file, umode_t mode)
 {
-	/* A path: the statistics are in a subdirectory. */
-	struct kernfs_node *kn = kernfs_walk_and_get(dir->sd, file);
+	const char *slash = strchr(file, '/');
+	struct kernfs_node *kn, *sub = dir->sd;
 	struct attribute *attr;
+
+	/* "stats/FILE": the statistics are in a subdirectory. */
+	if (slash) {
+		char name[16] = "";
+
+		strncat(name, file, min_t(size_t, slash - file,
+					  sizeof(name) - 1));
+		sub = kernfs_find_and_get(dir->sd, name);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, sub, "no directory %s", name);
+		file = slash + 1;
+	}
+	kn = kernfs_find_and_get(sub, file);
+	if (slash)
+		kernfs_put(sub);
 
 	KUNIT_ASSERT_NOT_NULL_MSG(test, kn, "no file %s", file);
 	KUNIT_EXPECT_EQ_MSG(test, kn->mode & 0777, mode, "mode of %s", file);
@@ -582,8 +596,8 @@ static void cma_sysfs_test_user_alloc_write(struct kunit *test)
 static void cma_sysfs_test_stats(struct kunit *test)
 {
 	static const char * const ro[] = {
-		"allocs", "fail_noroom", "fail_fragmented", "fail_dead",
-		"used_bytes", "used_chunks",
+		"allocs", "fail_noroom", "fail_fragmented", "fail_noalloc",
+		"largest_free",
 	};
 	struct cma_region *reg = ks_region(test, "kt-stats", 0, SZ_2M);
 	struct kobject *dir = ks_dir(test, reg);
@@ -610,28 +624,20 @@ static void cma_sysfs_test_stats(struct kunit *test)
 					 0444), "1\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/fail_noroom", 0444),
 			   "1\n");
-	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/fail_dead", 0444),
+	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/fail_noalloc", 0444),
 			   "0\n");
-	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_bytes", 0444),
-			   one_page);
-	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_chunks", 0444),
-			   "1\n");
 	cma_free(chunk);
-	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_bytes", 0444),
-			   "0\n");
-	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/used_chunks", 0444),
-			   "0\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_chunks", 0644),
 			   "1\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_bytes", 0644),
 			   one_page);
-	/* Writing 0 to either peak resets both. */
+	/* Writing 0 to a peak resets that one only. */
 	KUNIT_EXPECT_EQ(test, ks_write(test, dir, "stats/peak_chunks", "0", 1),
 			1);
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_chunks", 0644),
 			   "0\n");
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_bytes", 0644),
-			   "0\n");
+			   one_page);
 	/* kunit-sa cannot tell its largest free extent. */
 	attr = ks_attr(test, dir, "stats/largest_free", 0444);
 	page = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
@@ -660,8 +666,8 @@ static const struct ks_write_case ks_peak_cases[] = {
 KUNIT_ARRAY_PARAM_DESC(ks_peak, ks_peak_cases, desc);
 
 /*
- * Only 0 resets the peaks, both of them, to what is allocated now; any
- * other write is refused and leaves them.
+ * Only 0 resets peak_bytes to what is allocated now; any other write is
+ * refused and leaves it; peak_chunks is left either way.
  */
 static void cma_sysfs_test_peak_write(struct kunit *test)
 {
@@ -684,7 +690,7 @@ static void cma_sysfs_test_peak_write(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_bytes", 0644),
 			   c->err ? peak : c->after);
 	KUNIT_EXPECT_STREQ(test, ks_read(test, dir, "stats/peak_chunks", 0644),
-			   c->err ? "1\n" : c->after);
+			   "1\n");
 }
 
 static void cma_sysfs_test_allocators(struct kunit *test)
