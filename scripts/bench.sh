@@ -10,8 +10,9 @@
 #
 #   scripts/bench.sh [um] [x86_64] [tracepoints] [boot]
 #
-# tracepoints: the um benchmark without tracepoints, with them compiled
-# in and disabled, and enabled, three rounds interleaved (about 8 minutes).
+# tracepoints: bf and bf-api only (cma_regions_bench.tracecost=15), on um
+# without tracepoints, with them compiled in and disabled, and enabled;
+# three boots of each, interleaved.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -138,6 +139,7 @@ if [ -n "$trace" ]; then
 				--arch=um --build_dir="$dir" --jobs="$JOBS" \
 				--timeout=3000 --make_options "$(kunit_cc um)" \
 				"${args[@]}" --kernel_args cma_regions_bench.full=1 \
+				--kernel_args cma_regions_bench.tracecost=15 \
 				'cma_regions_bench.cma_regions_bench_trace' \
 				</dev/null >"$LOGS/bench-trace.log" 2>&1) ||
 				die "the $cfg tracepoint run failed: $LOGS/bench-trace.log"

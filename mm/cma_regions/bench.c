@@ -83,6 +83,11 @@ static bool full;
 module_param(full, bool, 0444);
 MODULE_PARM_DESC(full, "Run the full benchmark instead of the smoke version");
 
+static unsigned int tracecost;
+module_param(tracecost, uint, 0444);
+MODULE_PARM_DESC(tracecost,
+		 "With full: only bf and bf-api, alternating, this many rounds (the trace events' cost)");
+
 /* A fake range far above any RAM. */
 #define BENCH_BASE	BIT_ULL(40)
 
@@ -804,6 +809,48 @@ static void bench_report(struct kunit *test, const struct bench_trace *t)
 	}
 }
 
+#define BENCH_ROUNDS_MAX	31
+
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * What the core adds to the bare allocator, with the noise of one run
+ * divided out: bf and bf-api (allocators 0 and 2) in turn, @tracecost
+ * rounds, and the median ns/op of each.  The trace events' cost is this
+ * ratio with them compiled in (enabled or not) over it without them.
+ */
+static void bench_tracecost(struct kunit *test, const struct bench_trace *t)
+{
+	unsigned int rounds = min(tracecost, BENCH_ROUNDS_MAX), r, k;
+	struct bench_result res;
+	u64 (*ns)[BENCH_ROUNDS_MAX];
+	u32 *lat;
+
+	ns = kunit_kcalloc(test, 2, sizeof(*ns), GFP_KERNEL);
+	lat = kvcalloc(t->nr_ops, sizeof(*lat), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	KUNIT_ASSERT_NOT_NULL(test, lat);
+	for (r = 0; r < rounds; r++) {
+		for (k = 0; k < 2; k++) {
+			memset(&res, 0, sizeof(res));
+			KUNIT_ASSERT_EQ(test, bench_run(test, t,
+							&bench_allocators[2 * k],
+							&res, lat), 0);
+			ns[k][r] = div_u64(res.ns, max(res.timed, 1U));
+		}
+	}
+	kvfree(lat);
+	for (k = 0; k < 2; k++)
+		sort(ns[k], rounds, sizeof(u64), bench_cmp_u64, NULL);
+	kunit_info(test, "cma_regions_bench: tracecost | %s | %u | %llu | %llu |\n",
+		   t->name, rounds, ns[0][rounds / 2], ns[1][rounds / 2]);
+}
+
 struct bench_case {
 	const char *desc;
 	unsigned int live;		/* 0: fragmentation run */
@@ -841,13 +888,18 @@ static void cma_regions_bench_trace(struct kunit *test)
 		kunit_skip(test, "full run only (cma_regions_bench.full=1)");
 	if (c->cma && size < SZ_16M)
 		kunit_skip(test, "no upstream CMA area of 16 MiB (boot with cma=32M)");
+	if (c->cma && full && tracecost)
+		kunit_skip(test, "the trace events' cost: bf and bf-api only");
 	if (c->live)
 		ret = bench_steady(&t, c->live, ops / 2, 0x5eed + c->live,
 				   size);
 	else
 		ret = bench_frag(&t, ops, 0xf2a6, c->aligned);
 	KUNIT_ASSERT_EQ(test, ret, 0);
-	bench_report(test, &t);
+	if (full && tracecost)
+		bench_tracecost(test, &t);
+	else
+		bench_report(test, &t);
 	kvfree(t.ops);
 }
 
