@@ -876,6 +876,24 @@ static int cma_alloc_from_list(const char *list, size_t len,
 }
 
 /*
+ * The end of every allocation: @chunk, allocated; or, on error @ret, its
+ * handle freed.  Started at @t0 if the finish event was enabled then.
+ */
+static struct cma_chunk *cma_alloc_done(struct cma_chunk *chunk, size_t size,
+					int ret, u64 t0)
+{
+	if (ret) {
+		kfree(chunk);
+		chunk = NULL;
+	}
+	/* The chunk pins its region: its name stays valid. */
+	trace_cma_regions_alloc_finish(chunk ? chunk->reg->name : NULL,
+				       chunk ? chunk->start : 0, size, ret,
+				       t0 ? ktime_get_ns() - t0 : 0);
+	return ret ? ERR_PTR(ret) : chunk;
+}
+
+/*
  * Every allocation but cma_alloc_from_region(): from the regions of the
  * map's rule for (@dev_name, @type), or without @dev_name from the @len
  * bytes of region names at @regions; for user space (@user) or not.  The
@@ -896,26 +914,15 @@ struct cma_chunk *cma_alloc_chunk(const char *dev_name, const char *type,
 		t0 = ktime_get_ns();
 
 	chunk = cma_chunk_new(dev_name, type, regions, len, size, user);
-	if (!chunk) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!chunk)
+		return cma_alloc_done(NULL, size, -ENOMEM, t0);
 	idx = srcu_read_lock(&cma_regions_srcu);
 	if (dev_name)
 		ret = cma_map_lookup(dev_name, type, &list, &len);
 	if (!ret)
 		ret = cma_alloc_from_list(list, len, chunk, alignment, user);
 	srcu_read_unlock(&cma_regions_srcu, idx);
-	if (ret) {
-		kfree(chunk);
-		chunk = NULL;
-	}
-out:
-	/* The chunk pins its region: its name stays valid. */
-	trace_cma_regions_alloc_finish(chunk ? chunk->reg->name : NULL,
-				       chunk ? chunk->start : 0, size, ret,
-				       t0 ? ktime_get_ns() - t0 : 0);
-	return ret ? ERR_PTR(ret) : chunk;
+	return cma_alloc_done(chunk, size, ret, t0);
 }
 
 /**
@@ -1028,10 +1035,8 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 	if (trace_cma_regions_alloc_finish_enabled())
 		t0 = ktime_get_ns();
 	chunk = cma_chunk_new(NULL, NULL, NULL, 0, size, false);
-	if (!chunk) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!chunk)
+		return cma_alloc_done(NULL, size, -ENOMEM, t0);
 
 	idx = srcu_read_lock(&cma_regions_srcu);
 	/* The caller's handle, or the core's copy a watcher was given. */
@@ -1042,15 +1047,7 @@ struct cma_chunk *cma_alloc_from_region(struct cma_region *reg, size_t size,
 		mutex_unlock(&copy->lock);
 	}
 	srcu_read_unlock(&cma_regions_srcu, idx);
-	if (ret) {
-		kfree(chunk);
-		chunk = NULL;
-	}
-out:
-	trace_cma_regions_alloc_finish(chunk ? chunk->reg->name : NULL,
-				       chunk ? chunk->start : 0, size, ret,
-				       t0 ? ktime_get_ns() - t0 : 0);
-	return ret ? ERR_PTR(ret) : chunk;
+	return cma_alloc_done(chunk, size, ret, t0);
 }
 EXPORT_SYMBOL_GPL(cma_alloc_from_region);
 

@@ -1392,6 +1392,26 @@ static int held_by(pid_t pid)
 	return n;
 }
 
+/* common's statistics and users, as "SYS: KEY NAME VALUE". */
+static void print_stats(const char *key)
+{
+	static const char *const files[] = {
+		"stats/allocs", "stats/fail_noroom", "stats/fail_fragmented",
+		"stats/fail_noalloc", "users", "stats/peak_bytes",
+	};
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const char *slash = strrchr(files[i], '/');
+
+		snprintf(path, sizeof(path), CONTIG "/regions/common/%s",
+			 files[i]);
+		printf("SYS: %s %s %s\n", key, slash ? slash + 1 : files[i],
+		       value(path));
+	}
+}
+
 /*
  * Observability: a cma-test child allocates from common through the three
  * paths (names, device through the map, heap) and fails once; meanwhile
@@ -1401,23 +1421,13 @@ static int held_by(pid_t pid)
  */
 static void observe(void)
 {
-	static const char *const stats[] = {
-		"stats/allocs", "stats/fail_noroom", "stats/fail_fragmented",
-		"stats/fail_noalloc", "users", "stats/peak_bytes",
-	};
-	char path[256], line[512];
+	char line[512];
 	int status, i, n = 0;
 	pid_t pid, reader;
 	FILE *f;
 
 	mnt("tracefs", TRACING, "tracefs");
-	for (i = 0; i < 6; i++) {
-		snprintf(path, sizeof(path), CONTIG "/regions/common/%s",
-			 stats[i]);
-		printf("SYS: stat-before %s %s\n",
-		       strrchr(stats[i], '/') ? strrchr(stats[i], '/') + 1 :
-		       stats[i], value(path));
-	}
+	print_stats("stat-before");
 	check("tracefs: cma_regions events enabled",
 	      !put(TRACING "/events/cma_regions/enable", "1", 1) &&
 	      !put(TRACING "/trace", "", 0) &&
@@ -1472,13 +1482,7 @@ static void observe(void)
 	if (f)
 		fclose(f);
 	put(TRACING "/events/cma_regions/enable", "0", 1);
-	for (i = 0; i < 6; i++) {
-		snprintf(path, sizeof(path), CONTIG "/regions/common/%s",
-			 stats[i]);
-		printf("SYS: stat-after %s %s\n",
-		       strrchr(stats[i], '/') ? strrchr(stats[i], '/') + 1 :
-		       stats[i], value(path));
-	}
+	print_stats("stat-after");
 	dump("free-extents", "/sys/kernel/debug/cma_regions/common/free_extents",
 	     NULL);
 	run("cma-test stat common", "/bin/cma-test", "stat", "common");
