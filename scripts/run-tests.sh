@@ -195,9 +195,9 @@ abi_valid() {
 	[ -z "$out" ] || { echo "$out"; return 1; }
 	n=$(cd "$WORK" && perl scripts/get_abi.pl search \
 		'^/sys/kernel/mm/contiguous/' 2>&1 | grep -c '^/sys/kernel/mm/contiguous/')
-	[ "$n" -eq 18 ] || { echo "get_abi.pl finds $n entries, not 18"; return 1; }
+	[ "$n" -eq 14 ] || { echo "get_abi.pl finds $n entries, not 14"; return 1; }
 }
-check "Documentation/ABI/testing/sysfs-kernel-mm-contiguous validates and describes all 18 entries" \
+check "Documentation/ABI/testing/sysfs-kernel-mm-contiguous validates and describes all 14 entries" \
 	abi_valid
 stage_done
 

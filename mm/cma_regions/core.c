@@ -805,7 +805,7 @@ static struct cma_chunk *cma_chunk_new(const char *dev_name, const char *type,
 {
 	char comm[TASK_COMM_LEN];
 	struct cma_chunk *chunk;
-	size_t n, clen = 0;
+	size_t n, comm_len = 0;
 
 	if (dev_name) {
 		type = type ?: CMA_DEFAULT_TYPE;
@@ -815,9 +815,9 @@ static struct cma_chunk *cma_chunk_new(const char *dev_name, const char *type,
 	}
 	if (user) {
 		get_task_comm(comm, current);
-		clen = strlen(comm) + 1;
+		comm_len = strlen(comm) + 1;
 	}
-	chunk = kzalloc(struct_size(chunk, owner, n + 1 + clen),
+	chunk = kzalloc(struct_size(chunk, owner, n + 1 + comm_len),
 			user ? GFP_KERNEL_ACCOUNT : GFP_KERNEL);
 	if (!chunk)
 		return NULL;
@@ -829,7 +829,7 @@ static struct cma_chunk *cma_chunk_new(const char *dev_name, const char *type,
 		memcpy(chunk->owner, regions, n);
 	if (user) {
 		chunk->tgid = task_tgid_nr(current);
-		memcpy(chunk->owner + n + 1, comm, clen);
+		memcpy(chunk->owner + n + 1, comm, comm_len);
 	}
 	return chunk;
 }

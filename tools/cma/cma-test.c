@@ -736,9 +736,12 @@ static void stat_extents(const char *dir)
 	snprintf(path, sizeof(path), DEBUGFS "/%s/free_extents", dir);
 	f = fopen(path, "re");
 	if (!f) {
+		const char *why = errno == ENOENT ?
+			"no CONFIG_CMA_REGIONS_DEBUGFS, or no debugfs mounted" :
+			path;
+
 		printf("  free extents by size: %s (%s)\n", strerror(errno),
-		       errno == ENOENT ? "no CONFIG_CMA_REGIONS_DEBUGFS, or "
-		       "debugfs not mounted" : path);
+		       why);
 		return;
 	}
 	/* free, extents and largest come first, by name; then the classes. */
@@ -748,6 +751,12 @@ static void stat_extents(const char *dir)
 				top = n[k];
 			k++;
 		}
+	/* An allocator that cannot list its free extents: EOPNOTSUPP. */
+	if (ferror(f)) {
+		printf("  free extents by size: %s\n", strerror(errno));
+		fclose(f);
+		return;
+	}
 	fclose(f);
 	printf("  free extents by size:%s\n", k ? "" : " none");
 	for (i = 0; i < k; i++) {
@@ -791,8 +800,9 @@ static int stat_region(const char *dir)
 	       *name ? name : dir, human(v[0], s1, sizeof(s1)),
 	       human(v[0] - v[1], s2, sizeof(s2)), v[2], v[2] == 1 ? "" : "s",
 	       human(v[3], s3, sizeof(s3)), v[4], v[4] == 1 ? "" : "s");
-	printf("  allocations: %llu; refused: %llu no room, %llu fragmented, "
-	       "%llu no allocator\n", v[5], v[6], v[7], v[8]);
+	printf("  allocations: %llu; refused: ", v[5]);
+	printf("%llu no room, %llu fragmented, %llu no allocator\n", v[6],
+	       v[7], v[8]);
 	printf("  free: %s, largest free extent %s\n",
 	       human(v[1], s1, sizeof(s1)),
 	       have_largest ? human(largest, s4, sizeof(s4)) : "unknown");
