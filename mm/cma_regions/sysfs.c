@@ -343,7 +343,7 @@ static ssize_t peak_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ssize_t len = cma_sysfs_value(buf, count);
 
 	if (len != 1 || buf[0] != '0') {
-		pr_err_ratelimited("region %s: %s: rejected: only 0 resets the peaks\n",
+		pr_err_ratelimited("region %s: %s: rejected: only 0 resets the peak\n",
 				   kobject_name(kobj), attr->attr.name);
 		return -EINVAL;
 	}
