@@ -907,6 +907,9 @@ def check_observe(r, t, text):
     allocations (through the names, the map and the heap, and one refused
     for no room), who held the chunks in debugfs as root and without
     CAP_SYS_ADMIN, and the statistics before and after."""
+    # What the kernel logged while init held its console messages back.
+    for lvl, msg in re.findall(r"^SYS: kmsg (\d) (.*)$", text, re.M):
+        print(f"       kernel said while observing (level {lvl}): {msg}")
     m = re.search(r"^SYS: observe-pid (\d+)$", text, re.M)
     if not r.check(f"{t} observe: cma-test child started", m, "no pid"):
         return
