@@ -10,6 +10,7 @@ LOGS=$BUILD/logs
 JOBS=${JOBS:-$(nproc)}
 KSRC_TARBALL=/usr/src/linux-source-6.12.tar.xz
 ARM_CROSS=arm-linux-gnueabihf-
+ARM64_CROSS=aarch64-linux-gnu-
 
 export PRISTINE
 export QUILT_PATCHES=$ROOT/patches
@@ -23,6 +24,7 @@ mkdir -p "$LOGS"
 DEBIAN_PACKAGES=(
 	linux-source-6.12 quilt sparse coccinelle codespell
 	qemu-system-x86 qemu-system-arm gcc-arm-linux-gnueabihf
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev
 	ccache cpio xz-utils rsync python3 perl git clang libclang-rt-14-dev
 	libc6-dev-armhf-cross device-tree-compiler
