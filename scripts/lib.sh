@@ -167,11 +167,13 @@ KUNIT_CONFIGS_x86_64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kuni
 # scripts/bench.sh on x86_64: no debugging options, upstream CMA on.
 BENCH_CONFIGS="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/bench.kunitconfig $ROOT/kunit/drm.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig"
 KUNIT_CONFIGS_arm="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-arm.kunitconfig"
+KUNIT_CONFIGS_arm64="$ROOT/kunit/cma_regions.kunitconfig $ROOT/kunit/upstream-cma.kunitconfig $ROOT/kunit/system.kunitconfig $ROOT/kunit/system-arm64.kunitconfig"
 
 # The bootable image of ARCH's KUnit build (also what the system tests boot).
 kernel_image() {
 	case $1 in
 	arm) echo "$BUILD/kunit-arm/arch/arm/boot/zImage" ;;
+	arm64) echo "$BUILD/kunit-arm64/arch/arm64/boot/Image.gz" ;;
 	*) echo "$BUILD/kunit-$1/arch/x86/boot/bzImage" ;;
 	esac
 }
@@ -179,6 +181,7 @@ kernel_image() {
 kunit_cc() {
 	case $1 in
 	arm) echo "CC=ccache ${ARM_CROSS}gcc" ;;
+	arm64) echo "CC=ccache ${ARM64_CROSS}gcc" ;;
 	*) echo "CC=ccache gcc" ;;
 	esac
 }
@@ -197,6 +200,7 @@ kunit_args() {
 		echo "--kunitconfig=$c"
 	done
 	[ "$arch" = arm ] && echo "--cross_compile=$ARM_CROSS"
+	[ "$arch" = arm64 ] && echo "--cross_compile=$ARM64_CROSS"
 	# Two vCPUs, so the stress suite's kthreads really run in parallel
 	# (it skips on one: kunit/expected-counts.tsv allows that nowhere).
 	echo "--qemu_args=-smp 2"
