@@ -230,7 +230,8 @@ static void bf_free(struct bf_model *m, struct cma_chunk *chunk)
 static void cma_regions_test_bf_best_fit(struct kunit *test)
 {
 	static const unsigned int pages[] = { 1, 4, 1, 2, 1, 3, 1 };
-	struct bf_model *m = bf_setup(test, SZ_1M);
+	/* Pages, not bytes: the hole at the end must stay the biggest. */
+	struct bf_model *m = bf_setup(test, 64 * PAGE_SIZE);
 	phys_addr_t start[ARRAY_SIZE(pages)];
 	struct cma_chunk *c[8];
 	int i;

@@ -894,7 +894,7 @@ static void cma_regions_test_alloc_user(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, cma_region_set_user(ram, true), 0);
 
 	/* Open but full: ENOMEM, even with a closed region in the list. */
-	full = cma_alloc_from("kt-uram", SZ_256K - SZ_8K, 0);
+	full = cma_alloc_from("kt-uram", SZ_256K - c->size, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(full));
 	KUNIT_EXPECT_EQ(test, PTR_ERR(cma_alloc_user(NULL, NULL,
 						     "kt-udev,kt-uram",
