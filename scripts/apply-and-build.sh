@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The main job: install what is needed, apply the series to Debian's
-# linux-source-6.12 with quilt, build it for um, x86_64 and arm (QEMU virt),
-# run the framework's KUnit suites on each, then boot the x86_64 and arm
-# kernels in QEMU with an initramfs and show the regions they reserved (arm:
-# the virt board file's defaults; x86_64: cma.regions= on the command line)
-# and a chunk allocated from each.
+# linux-source-6.12 with quilt, build it for um, x86_64, arm and arm64
+# (QEMU virt; arm64 with 64 KiB pages), run the framework's KUnit suites on
+# each, then boot the x86_64, arm and arm64 kernels in QEMU with an
+# initramfs and show the regions they reserved (arm: the virt board file's
+# defaults; arm64: the device tree's; x86_64: cma.regions= on the command
+# line) and a chunk allocated from each.
 #
 #   scripts/apply-and-build.sh [--prepare] [ARCH...]
 #
@@ -21,11 +22,11 @@ archs=()
 for a in "$@"; do
 	case $a in
 	--prepare) prepare_only=1 ;;
-	um|x86_64|arm) archs+=("$a") ;;
-	*) die "unknown argument $a (use --prepare, um, x86_64, arm)" ;;
+	um|x86_64|arm|arm64) archs+=("$a") ;;
+	*) die "unknown argument $a (use --prepare, um, x86_64, arm, arm64)" ;;
 	esac
 done
-[ ${#archs[@]} -eq 0 ] && archs=(um x86_64 arm)
+[ ${#archs[@]} -eq 0 ] && archs=(um x86_64 arm arm64)
 
 stage "dependencies"
 install_deps || exit 1

@@ -34,6 +34,7 @@ COMMON = [
 ARCH = {
     "x86_64": [],
     "arm": [("CMA_REGIONS_OF", "ny"), ("MACH_VIRT_CMA_REGIONS", "ny")],
+    "arm64": [("CMA_REGIONS_OF", "ny")],
 }
 
 

@@ -178,6 +178,14 @@ kernel_image() {
 	esac
 }
 
+# cross_prefix ARCH: the CROSS_COMPILE prefix of ARCH ("" on x86_64).
+cross_prefix() {
+	case $1 in
+	arm) echo "$ARM_CROSS" ;;
+	arm64) echo "$ARM64_CROSS" ;;
+	esac
+}
+
 kunit_cc() {
 	case $1 in
 	arm) echo "CC=ccache ${ARM_CROSS}gcc" ;;
@@ -199,8 +207,11 @@ kunit_args() {
 	for c in $cfgs; do
 		echo "--kunitconfig=$c"
 	done
-	[ "$arch" = arm ] && echo "--cross_compile=$ARM_CROSS"
-	[ "$arch" = arm64 ] && echo "--cross_compile=$ARM64_CROSS"
+	case $arch in arm | arm64) echo "--cross_compile=$(cross_prefix "$arch")" ;; esac
+	# arm64 has no board file: the boot self-test's regions come from
+	# the command line, one of them fixed below upstream's default area.
+	[ "$arch" = arm64 ] &&
+		echo '--kernel_args=cma.regions="video=8M/1M;camera=4M;common=4M@0x50000000"'
 	# Two vCPUs, so the stress suite's kthreads really run in parallel
 	# (it skips on one: kunit/expected-counts.tsv allows that nowhere).
 	echo "--qemu_args=-smp 2"
@@ -238,15 +249,16 @@ print(counts.get("passed", 0), bad)' "$LOGS/kunit-$arch.log")
 }
 
 # kunit_start: copies $WORK, with the whole series, to $BUILD/work-kunit
-# and builds the KUnit kernels of x86_64 and arm from it in the background,
-# at the lowest priority: they take what the single-threaded stages
-# (checkpatch, the documentation, the fuzzer) and the per-patch builds'
-# links leave idle.  kunit_wait ARCH waits for ARCH's; KTREE names the
+# and builds the KUnit kernels of x86_64, arm and arm64 from it in the
+# background, at the lowest priority: they take what the single-threaded
+# stages (checkpatch, the documentation, the fuzzer) and the per-patch
+# builds' links leave idle.  kunit_wait ARCH waits for ARCH's; KTREE names the
 # copy from then on.
 KWORK=$BUILD/work-kunit
+KUNIT_ARCHES="x86_64 arm arm64"
 kunit_start() {
 	local arch
-	for arch in x86_64 arm; do
+	for arch in $KUNIT_ARCHES; do
 		rm -f "$LOGS/kunit-build-$arch".{log,rc,done}
 	done
 	mkdir -p "$KWORK" &&
@@ -254,7 +266,7 @@ kunit_start() {
 	KTREE=$KWORK
 	(
 		renice -n 19 -p "$BASHPID" >/dev/null
-		for arch in x86_64 arm; do
+		for arch in $KUNIT_ARCHES; do
 			local args=()
 			mapfile -t args < <(kunit_args "$arch")
 			(cd "$KTREE" && python3 tools/testing/kunit/kunit.py build \
@@ -292,6 +304,7 @@ product_dir() {
 product_image() {
 	case $1 in
 	arm) echo "$(product_dir arm)/arch/arm/boot/zImage" ;;
+	arm64) echo "$(product_dir arm64)/arch/arm64/boot/Image.gz" ;;
 	*) echo "$(product_dir "$1")/arch/x86/boot/bzImage" ;;
 	esac
 }
@@ -299,7 +312,7 @@ product_image() {
 product_make() {
 	local arch=$1 cross=()
 	shift
-	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
+	[ "$arch" = x86_64 ] || cross=(CROSS_COMPILE="$(cross_prefix "$arch")")
 	make -C "$WORK" O="$(product_dir "$arch")" ARCH="$arch" \
 		"${cross[@]}" "$(kunit_cc "$arch")" W=1 "$@"
 }

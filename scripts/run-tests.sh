@@ -3,13 +3,15 @@
 #
 # Every test: the series applies (quilt and git am) and matches the overlay,
 # checkpatch/kernel-doc/coccinelle are clean, every patch builds on its own
-# with the framework on and off, the KUnit suites (and the benchmark's smoke
-# run) pass on x86_64 and arm (um runs them in scripts/apply-and-build.sh
-# and the benchmark; here it would cost a build that serves one check), a W=1 C=2 (sparse) build of the new code
-# is warning-free on x86_64 and arm, the QEMU system scenarios (regions from
-# the board file, the device tree and the boot parameters, and the ways a
-# region can fail) pass on x86_64 and arm, and a minute of libFuzzer on the
-# grammar finds nothing.  Prints each stage's time and ends with
+# with the framework on and off (x86_64, arm and arm64, wherever it changes
+# what they compile), the KUnit suites (and the benchmark's smoke run) pass
+# on x86_64, arm and arm64 (64 KiB pages; um runs them in
+# scripts/apply-and-build.sh and the benchmark), a W=1 C=2 (sparse) build of
+# the new code is warning-free on each, the QEMU system scenarios (regions
+# from the board file, the device tree and the boot parameters, user space,
+# and the ways a region can fail) pass on each, the product kernel (KUnit
+# off) builds and boots on each, and a minute of libFuzzer on the grammar
+# finds nothing.  Prints each stage's time and ends with
 # "N passed, N failed".
 #
 #   scripts/run-tests.sh [--quick]
@@ -210,12 +212,20 @@ stage_done
 # the objects of the C files it touches outside the framework, the tools
 # and the other architecture, and the directories of the Makefiles and
 # Kconfigs it touches.
+# other_arches ARCH: a pattern of the arch/ directories ARCH never reads.
+other_arches() {
+	case $1 in
+	arm) echo '^arch/\(x86\|arm64\)/' ;;
+	arm64) echo '^arch/\(x86\|arm\)/' ;;
+	*) echo '^arch/\(arm\|arm64\)/' ;;
+	esac
+}
+
 off_targets() {
-	local other f
-	case $2 in arm) other=x86 ;; *) other=arm ;; esac
+	local f
 	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
 		grep -v -e '^mm/cma_regions/' -e '^Documentation/' \
-			-e '^tools/' -e '^include/' -e "^arch/$other/" |
+			-e '^tools/' -e '^include/' -e "$(other_arches "$2")" |
 		while read -r f; do
 			case $f in
 			*.c) echo "${f%.c}.o" ;;
@@ -258,7 +268,7 @@ bisect_arch() {
 	# (arch/arm/mach-virt/virt.o with the framework off) is compiled twice
 	# even as the only goal, and two jobs race the same way.
 	local objs=() dirs=() rc=0 goals nm=nm linked undef
-	[ "$arch" = arm ] && nm=${ARM_CROSS}nm
+	nm=$(cross_prefix "$arch")nm
 	eval "linked=\${BISECT_LINKED_$arch:-}"
 	if [ "$cfg" = off ]; then
 		mapfile -t objs < <(off_targets "$p" "$arch" | grep -v '/$')
@@ -317,24 +327,20 @@ bisect_arch() {
 
 # arch_files PATCH ARCH: the files of PATCH that ARCH's build can read.
 arch_files() {
-	local only
-	case $2 in
-	arm) only='^arch/x86/\|^Documentation/\|^tools/\|^MAINTAINERS$' ;;
-	*) only='^arch/arm/\|^Documentation/\|^tools/\|^MAINTAINERS$\|^mm/cma_regions/of\.c$' ;;
-	esac
+	local only='^Documentation/\|^tools/\|^MAINTAINERS$'
+	# x86 has no device tree.
+	[ "$2" = x86_64 ] && only="$only\\|^mm/cma_regions/of\\.c$"
 	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
-		grep -v "$only"
+		grep -v -e "$only" -e "$(other_arches "$2")"
 }
 
 # Does patch $1 change what ARCH $2 compiles with the framework off?  Only
 # hunks outside mm/cma_regions/ and Documentation/ can, and only if they
 # are not another architecture's.
 touches_off() {
-	local other
-	case $2 in arm) other=x86 ;; *) other=arm ;; esac
 	sed -n 's#^diff --git a/\(\S*\) b/.*#\1#p' "$ROOT/patches/$1" |
 		grep -v -e '^mm/cma_regions/' -e '^Documentation/' \
-			-e '^tools/' -e '^MAINTAINERS$' -e "^arch/$other/" |
+			-e '^tools/' -e '^MAINTAINERS$' -e "$(other_arches "$2")" |
 		grep -q .
 }
 
@@ -354,28 +360,35 @@ touches_on() {
 # every patch; the full series is pushed again at the end, and the product
 # stages build on what the last build left.
 bisect_build() {
-	local n p arm pass
+	local n p arm arm64 pass
 	rm -f "$WORK/.cma-series"
 	for pass in on off; do
 		n=0
 		arm=
+		arm64=
 		(cd "$WORK" && quilt pop -a -f -q >/dev/null 2>&1)
 		for p in $(series_patches); do
 			n=$((n + 1))
 			(cd "$WORK" && quilt push --fuzz=0 -q >/dev/null) ||
 				{ fail "patch $n applies on its own"; return 1; }
-			grep -q '^diff --git a/\(arch/arm\|mm/cma_regions/of\.c\)' \
+			grep -q '^diff --git a/\(arch/arm/\|mm/cma_regions/of\.c\)' \
 				"$ROOT/patches/$p" && arm=1
+			grep -q '^diff --git a/arch/arm64/' "$ROOT/patches/$p" &&
+				arm64=1
 			if [ $pass = on ]; then
 				touches_on "$p" x86_64 &&
 					bisect_arch x86_64 "$n" "$p" on
 				[ -n "$arm" ] && touches_on "$p" arm &&
 					bisect_arch arm "$n" "$p" on
+				[ -n "$arm64" ] && touches_on "$p" arm64 &&
+					bisect_arch arm64 "$n" "$p" on
 			else
 				touches_off "$p" x86_64 &&
 					bisect_arch x86_64 "$n" "$p" off
 				[ -n "$arm" ] && touches_off "$p" arm &&
 					bisect_arch arm "$n" "$p" off
+				[ -n "$arm64" ] && touches_off "$p" arm64 &&
+					bisect_arch arm64 "$n" "$p" off
 			fi
 		done
 	done
@@ -385,7 +398,7 @@ bisect_build() {
 # make W=1 C=2 on our directory: sparse and the extra warnings, all clean.
 w1_sparse() {
 	local arch=$1 dir=$BUILD/kunit-$1 out cross=()
-	[ "$arch" = arm ] && cross=(CROSS_COMPILE="$ARM_CROSS")
+	[ "$arch" = x86_64 ] || cross=(CROSS_COMPILE="$(cross_prefix "$arch")")
 	out=$(make -C "$KTREE" O="$dir" ARCH="$arch" "${cross[@]}" \
 		"$(kunit_cc "$arch")" --jobs="$JOBS" W=1 C=2 \
 		mm/cma_regions/ drivers/misc/cma-dev.o \
@@ -432,7 +445,7 @@ kunit_stage() {
 	# The cache rule for memory handed to user space: exactly the chunk
 	# cleaned, by the architecture's hook on arm, a no-op on x86.
 	local how="a no-op here (coherent)"
-	[ "$arch" = arm ] && how="by arch_sync_dma_for_device()"
+	[ "$arch" = x86_64 ] || how="by arch_sync_dma_for_device()"
 	check "KUnit on $arch: a chunk for user space is cleaned whole, $how" \
 		grep -qE "cleaned \+0x[0-9a-f]+, [0-9]+ bytes: the chunk, ${how//[()]/.}" \
 		"$BUILD/kunit-$arch/test.log"
@@ -541,7 +554,7 @@ check "corpus: $(grep -c '^[rm]' "$ROOT/tests/corpus/params.tsv") malformed cma.
 stage_done
 
 if [ -z "$quick" ]; then
-	stage "every patch builds on its own (x86_64 and arm, CMA_REGIONS on and off)"
+	stage "every patch builds on its own (x86_64, arm, arm64; CMA_REGIONS on and off)"
 	bisect_build
 	stage_done
 fi
@@ -605,5 +618,22 @@ check "x86_64 KUnit kernel was built with upstream CMA off" \
 	grep -qx '# CONFIG_CMA is not set' "$BUILD/kunit-x86_64/.config"
 stage_done
 product_stage arm
+
+kunit_stage arm64
+system_stage arm64
+stage "W=1 C=2 (sparse) on arm64 (64 KiB pages), upstream CMA on"
+check "make W=1 C=2 mm/cma_regions/, cma-dev, the heap on arm64: no warnings" w1_sparse arm64
+# kunit_config_has ARCH LINE...: every LINE is in ARCH's KUnit .config.
+kunit_config_has() {
+	local cfg=$BUILD/kunit-$1/.config line
+	shift
+	for line in "$@"; do
+		grep -qxF "$line" "$cfg" || { echo "no '$line' in $cfg"; return 1; }
+	done
+}
+check "arm64 KUnit kernel was built with 64 KiB pages, upstream CMA and DMA_CMA on" \
+	kunit_config_has arm64 CONFIG_ARM64_64K_PAGES=y CONFIG_DMA_CMA=y
+stage_done
+product_stage arm64
 
 finish

@@ -445,6 +445,46 @@ SCENARIOS = {
 }
 
 
+# arm64 (virt, 64 KiB pages in the KUnit kernel): no board file, so no
+# region but those of the device tree and the command line.  QEMU loads
+# the Image at the start of RAM (0x40000000) and the initrd at +128 MiB.
+ARM64_KERNEL = 0x40200000
+SCENARIOS["arm64"] = [
+    ("device-tree", dict(
+        dt=ARM_DT,
+        regions=[
+            dict(name="camera", size=8 * M, start=0x50000000,
+                 origin="device tree"),
+            dict(name="common", size=4 * M, align=2 * M,
+                 origin="device tree"),
+        ],
+        lines=[ln for ln in dict(SCENARIOS["arm"])["device-tree"]["lines"]
+               if "platform defaults" not in ln],
+        memtotal_vs="malformed-parameters",
+        map=("device tree", "camera*=camera,common;*=common"))),
+    ("boot-parameters", extend(
+        params_scenario(ARM_FIXED, ARM64_KERNEL), dt=ARM_DT,
+        absent=["camera", "common"],
+        returned=[(0x50000000, 8 * M)],
+        memtotal_vs="malformed-parameters",
+        lines=[
+            r"cma_regions: camera@50000000: overridden by the boot "
+            r"parameters",
+            r"map from the device tree overridden by the boot "
+            r"parameters",
+        ])),
+    # As on arm: regions with a start before upstream's default CMA area,
+    # those placed anywhere after it.
+    ("fixed-before-default", {
+        k: v for k, v in dict(SCENARIOS["arm"])[
+            "fixed-before-default"].items() if k not in ("absent", "map")}),
+    ("malformed-parameters", dict(
+        cmdline=BAD_PARAMS, regions=[], lines=BAD_LINES)),
+    ("user-space", USER_SPACE),
+    ("heaps-selftest", HEAPS_SELFTEST),
+]
+
+
 def reports(text):
     """The lines of a kernel report, with a few lines of context each."""
     lines = text.splitlines()
@@ -505,7 +545,8 @@ def cpio_newc(entries):
     return bytes(out)
 
 
-CROSS = {"x86_64": "", "arm": "arm-linux-gnueabihf-"}
+CROSS = {"x86_64": "", "arm": "arm-linux-gnueabihf-",
+         "arm64": "aarch64-linux-gnu-"}
 
 
 def make(*args, **kw):
@@ -565,7 +606,7 @@ def build_programs(arch, out, tree, kbuild):
 
 
 def build_initramfs(arch, out, tree=None, kbuild=None):
-    cc = {"x86_64": "gcc", "arm": "arm-linux-gnueabihf-gcc"}[arch]
+    cc = CROSS[arch] + "gcc"
     progs = build_programs(arch, out, tree, kbuild) if tree else {}
     # init calls /dev/cma and the heaps itself: the patched tree's exported
     # headers (build_programs() installs them), else the overlay's UAPI
@@ -598,6 +639,10 @@ def qemu_cmd(arch, kernel, initrd, cmdline, dtb=None):
         cmd = ["qemu-system-x86_64", "-bios", "qboot.rom", "-smp", "2"]
         # nokaslr: the scenarios know where the kernel is.
         console = "console=ttyS0 nokaslr"
+    elif arch == "arm64":
+        cmd = ["qemu-system-aarch64", "-machine", "virt", "-cpu",
+               "cortex-a57"]
+        console = "console=ttyAMA0"
     else:
         cmd = ["qemu-system-arm", "-machine", "virt"]
         console = "console=ttyAMA0"
@@ -611,11 +656,13 @@ def qemu_cmd(arch, kernel, initrd, cmdline, dtb=None):
     return cmd
 
 
-def make_dtb(out, name, extra):
+def make_dtb(arch, out, name, extra):
     base = os.path.join(out, "virt.dtb")
-    subprocess.run(["qemu-system-arm", "-machine",
-                    f"virt,dumpdtb={base}", "-m", str(MEM_MB),
-                    "-nographic", "-nodefaults"], check=True,
+    qemu = qemu_cmd(arch, "", "", [])[:qemu_cmd(arch, "", "", []).index(
+        "-nodefaults")]
+    qemu[qemu.index("virt")] = f"virt,dumpdtb={base}"
+    subprocess.run(qemu + ["-m", str(MEM_MB), "-nographic", "-nodefaults"],
+                   check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", base],
                          check=True, capture_output=True, text=True).stdout
@@ -629,7 +676,7 @@ def make_dtb(out, name, extra):
 
 
 def boot(arch, kernel, initrd, out, name, sc):
-    dtb = make_dtb(out, name, sc["dt"]) if sc.get("dt") else None
+    dtb = make_dtb(arch, out, name, sc["dt"]) if sc.get("dt") else None
     cmd = qemu_cmd(arch, kernel, initrd, sc.get("cmdline", []), dtb)
     log = os.path.join(out, f"{name}.log")
     t0 = time.monotonic()
@@ -1201,7 +1248,7 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
         r.check(f"{what} shown in /proc/iomem",
                 iomem.get(n) == (start, start + size),
                 f"iomem has {iomem.get(n)}")
-        if arch == "arm" and not sc.get("product"):
+        if arch != "x86_64" and not sc.get("product"):
             r.check(f"{what} reserved in memblock (debugfs)",
                     any(a <= start and start + size <= b
                         for a, b in memblock),
