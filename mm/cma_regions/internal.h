@@ -10,13 +10,15 @@
 
 #include <linux/cma_regions.h>
 #include <linux/dma-direction.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 /*
  * Longest map accepted, without the terminating NUL: it and a newline fit
- * in a sysfs page.
+ * in the smallest sysfs page (4 KiB), so that a map is accepted or refused
+ * alike whatever the page size (16 KiB and 64 KiB on arm64).
  */
-#define CMA_MAP_MAX		(PAGE_SIZE - 2)
+#define CMA_MAP_MAX		(SZ_4K - 2)
 
 /* The type a request without one asks for. */
 #define CMA_DEFAULT_TYPE	"common"

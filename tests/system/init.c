@@ -102,7 +102,7 @@ static void kmemleak_scan(void)
 }
 
 #define CONTIG "/sys/kernel/mm/contiguous"
-#define MAP_MAX 4094	/* PAGE_SIZE - 2 with 4 KiB pages */
+#define MAP_MAX 4094	/* CMA_MAP_MAX: 4 KiB - 2, whatever the page size */
 
 /* @s[0..len) with \n, \0 and other control characters escaped. */
 static const char *esc(const char *s, size_t len)
@@ -749,8 +749,8 @@ static unsigned long long page_frame(const void *p)
 
 	if (fd < 0)
 		return 0;
-	if (pread(fd, &e, sizeof(e), (unsigned long)p / 4096 * sizeof(e)) !=
-	    sizeof(e))
+	if (pread(fd, &e, sizeof(e), (unsigned long)p /
+		  sysconf(_SC_PAGESIZE) * sizeof(e)) != sizeof(e))
 		e = 0;
 	close(fd);
 	return e >> 63 ? e & ((1ULL << 55) - 1) : 0;

@@ -460,13 +460,12 @@ SCENARIOS["arm64"] = [
         ],
         lines=[ln for ln in dict(SCENARIOS["arm"])["device-tree"]["lines"]
                if "platform defaults" not in ln],
-        memtotal_vs="malformed-parameters",
         map=("device tree", "camera*=camera,common;*=common"))),
     ("boot-parameters", extend(
         params_scenario(ARM_FIXED, ARM64_KERNEL), dt=ARM_DT,
         absent=["camera", "common"],
         returned=[(0x50000000, 8 * M)],
-        memtotal_vs="malformed-parameters",
+        memtotal_vs="device-tree",
         lines=[
             r"cma_regions: camera@50000000: overridden by the boot "
             r"parameters",
