@@ -278,7 +278,7 @@ enum cma_region_event {
 int __init cma_set_defaults(struct cma_region *regions, const char *map);
 int __init cma_early_region_register(struct cma_region *reg);
 void __init cma_early_regions_reserve_fixed(void);
-void __init cma_early_regions_reserve(void);
+void __init cma_early_regions_reserve(phys_addr_t limit);
 
 int cma_region_register(struct cma_region *reg);
 int cma_region_unregister(struct cma_region *reg);
@@ -331,7 +331,7 @@ static inline void cma_early_regions_reserve_fixed(void)
 {
 }
 
-static inline void cma_early_regions_reserve(void)
+static inline void cma_early_regions_reserve(phys_addr_t limit)
 {
 }
 

@@ -304,12 +304,14 @@ bool __init cma_early_overlaps_nomap(phys_addr_t start, phys_addr_t size)
 
 /*
  * Reserves one region's memory with memblock: exactly at its start, or
- * anywhere in memory the kernel maps, aligned to its alignment; declaring
- * it checked it.  Returns 0, -EBUSY if it overlaps reserved or no-map
- * memory, -ENOMEM if its range is not all memory or there is no room for
- * it.
+ * anywhere below @limit in memory the kernel maps (anywhere there, with a
+ * warning, if nothing below @limit has room), aligned to its alignment;
+ * declaring it checked it.  Returns 0, -EBUSY if it overlaps reserved or
+ * no-map memory, -ENOMEM if its range is not all memory or there is no
+ * room for it.
  */
-static int __init cma_early_region_reserve(struct cma_region *reg)
+static int __init cma_early_region_reserve(struct cma_region *reg,
+					   phys_addr_t limit)
 {
 	phys_addr_t start;
 
@@ -322,12 +324,19 @@ static int __init cma_early_region_reserve(struct cma_region *reg)
 		if (memblock_reserve(reg->start, reg->size))
 			return -ENOMEM;
 	} else {
+		phys_addr_t align = max_t(phys_addr_t, reg->alignment,
+					  PAGE_SIZE);
+
 		/* Never no-map memory: memblock skips it. */
-		start = memblock_phys_alloc_range(reg->size,
-						  max_t(phys_addr_t,
-							reg->alignment,
-							PAGE_SIZE),
-						  0, MEMBLOCK_ALLOC_ACCESSIBLE);
+		start = memblock_phys_alloc_range(reg->size, align, 0, limit);
+		if (!start && limit < memblock_get_current_limit()) {
+			start = memblock_phys_alloc_range(reg->size, align, 0,
+						MEMBLOCK_ALLOC_ACCESSIBLE);
+			if (start)
+				pr_warn("region %s: no room below %pa: placed at %pa, out of reach of devices limited to that\n",
+					reg->name ?: "(private)", &limit,
+					&start);
+		}
 		if (!start)
 			return -ENOMEM;
 		/*
@@ -355,12 +364,23 @@ static void __init cma_early_report(struct cma_region *reg, int err)
 		       cma_strerror(CMA_OP_RESERVE_ANY, err));
 }
 
-static void __init cma_early_reserve(bool fixed)
+/*
+ * Reserves the declared regions (only those with a start if @fixed), those
+ * placed anywhere below @limit: 0 for no limit but memblock's.
+ */
+static void __init cma_early_reserve(bool fixed, phys_addr_t limit)
 {
 	enum cma_early_origin win = cma_early_winner(), o;
 	struct cma_region *reg, *next;
 	u64 t0 = local_clock();
 	int ret;
+
+	/*
+	 * memblock keeps an explicit end above its current limit (ARM's
+	 * lowmem): never go past that one.
+	 */
+	limit = limit ? min(limit, memblock_get_current_limit()) :
+			memblock_get_current_limit();
 
 	cma_early.reserve_ran = true;
 	cma_early_drop_overridden(win);
@@ -378,7 +398,7 @@ static void __init cma_early_reserve(bool fixed)
 			    cma_early_name_explicit(reg))
 				ret = -EEXIST;
 			else
-				ret = cma_early_region_reserve(reg);
+				ret = cma_early_region_reserve(reg, limit);
 			if (ret) {
 				/* Reported once; never tried again. */
 				cma_early_report(reg, ret);
@@ -411,13 +431,18 @@ static void __init cma_early_reserve(bool fixed)
  */
 void __init cma_early_regions_reserve_fixed(void)
 {
-	cma_early_reserve(true);
+	cma_early_reserve(true, 0);
 }
 
 /**
  * cma_early_regions_reserve() - reserve every declared region
+ * @limit: the regions placed anywhere are placed below it; 0 for no limit
  *
- * The regions declared by platform code are reserved, and those of the
+ * An architecture passes the limit it gives dma_contiguous_reserve(), the
+ * end of the memory its devices can all reach (arm64_dma_phys_limit on
+ * arm64, arm_dma_limit on ARM), so that a region placed anywhere does not
+ * land above 4 GiB on a board with more memory than that.  The regions
+ * declared by platform code are reserved, and those of the
  * highest-precedence origin that declares any: the boot parameters, else
  * the device tree, else the platform defaults.  A region of another origin
  * whose name a region of platform code has is not reserved.  Regions
@@ -428,9 +453,9 @@ void __init cma_early_regions_reserve_fixed(void)
  *
  * Context: Early boot, while memblock is in charge of memory.
  */
-void __init cma_early_regions_reserve(void)
+void __init cma_early_regions_reserve(phys_addr_t limit)
 {
-	cma_early_reserve(false);
+	cma_early_reserve(false, limit);
 }
 
 /* Shows a reserved region in /proc/iomem, as crashkernel= does. */

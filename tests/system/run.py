@@ -479,6 +479,21 @@ SCENARIOS["arm64"] = [
             "fixed-before-default"].items() if k not in ("absent", "map")}),
     ("malformed-parameters", dict(
         cmdline=BAD_PARAMS, regions=[], lines=BAD_LINES)),
+    # 5 GiB of memory, 3 of them above 4 GiB: regions placed anywhere go
+    # below arm64_dma_phys_limit (4 GiB, ZONE_DMA32), where 32-bit
+    # devices reach them, not at the top of memory; one asked for above
+    # it is there.
+    ("above-4g", dict(
+        mem_mb=5 * 1024,
+        cmdline=['cma.regions="low=16M;aligned=8M/8M;high=4M@0x150000000"'],
+        regions=[
+            dict(name="low", size=16 * M, below=1 << 32,
+                 origin="boot parameters"),
+            dict(name="aligned", size=8 * M, align=8 * M, below=1 << 32,
+                 origin="boot parameters"),
+            dict(name="high", size=4 * M, start=0x150000000,
+                 origin="boot parameters"),
+        ])),
     ("user-space", USER_SPACE),
     ("heaps-selftest", HEAPS_SELFTEST),
 ]
@@ -633,7 +648,7 @@ def build_initramfs(arch, out, tree=None, kbuild=None):
     return image
 
 
-def qemu_cmd(arch, kernel, initrd, cmdline, dtb=None):
+def qemu_cmd(arch, kernel, initrd, cmdline, dtb=None, mem_mb=MEM_MB):
     if arch == "x86_64":
         cmd = ["qemu-system-x86_64", "-bios", "qboot.rom", "-smp", "2"]
         # nokaslr: the scenarios know where the kernel is.
@@ -646,7 +661,7 @@ def qemu_cmd(arch, kernel, initrd, cmdline, dtb=None):
         cmd = ["qemu-system-arm", "-machine", "virt"]
         console = "console=ttyAMA0"
     cmd += ["-nodefaults", "-no-reboot", "-nographic", "-serial", "stdio",
-            "-m", str(MEM_MB), "-kernel", kernel, "-initrd", initrd,
+            "-m", str(mem_mb), "-kernel", kernel, "-initrd", initrd,
             "-append", " ".join([console, "panic=-1",
                                  "kunit.filter_glob=cma_regions_boot"] +
                                 cmdline)]
@@ -676,7 +691,8 @@ def make_dtb(arch, out, name, extra):
 
 def boot(arch, kernel, initrd, out, name, sc):
     dtb = make_dtb(arch, out, name, sc["dt"]) if sc.get("dt") else None
-    cmd = qemu_cmd(arch, kernel, initrd, sc.get("cmdline", []), dtb)
+    cmd = qemu_cmd(arch, kernel, initrd, sc.get("cmdline", []), dtb,
+                   sc.get("mem_mb", MEM_MB))
     log = os.path.join(out, f"{name}.log")
     t0 = time.monotonic()
     try:
@@ -1241,6 +1257,10 @@ def check_scenario(r, arch, name, sc, text, wall, timed_out, log, memtotal,
         if "start" in reg:
             r.check(f"{what} at the start asked for ({reg['start']:#x})",
                     start == reg["start"], f"at {start:#x}")
+        if "below" in reg:
+            r.check(f"{what} below {reg['below']:#x}, where 32-bit "
+                    f"devices reach it",
+                    start + size <= reg["below"], f"at {start:#x}")
         if "align" in reg:
             r.check(f"{what} aligned to {reg['align'] >> 10} KiB",
                     start % reg["align"] == 0, f"at {start:#x}")
