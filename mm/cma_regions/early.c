@@ -326,12 +326,13 @@ static int __init cma_early_region_reserve(struct cma_region *reg,
 	} else {
 		phys_addr_t align = max_t(phys_addr_t, reg->alignment,
 					  PAGE_SIZE);
+		phys_addr_t top = memblock_get_current_limit();
 
 		/* Never no-map memory: memblock skips it. */
 		start = memblock_phys_alloc_range(reg->size, align, 0, limit);
-		if (!start && limit < memblock_get_current_limit()) {
+		if (!start && limit < top) {
 			start = memblock_phys_alloc_range(reg->size, align, 0,
-						MEMBLOCK_ALLOC_ACCESSIBLE);
+							  top);
 			if (start)
 				pr_warn("region %s: no room below %pa: placed at %pa, out of reach of devices limited to that\n",
 					reg->name ?: "(private)", &limit,
