@@ -163,8 +163,8 @@ int __init cma_early_declare(struct cma_region *reg,
 	cma_early.declared |= BIT(origin);
 	/*
 	 * The reserved-memory code hands over device-tree regions with a
-	 * fixed "reg" only once the tree is unflattened, after the others
-	 * were reserved: give back what they override.
+	 * fixed "reg" only once the tree is unflattened, which on ARM is
+	 * after the others were reserved: give back what they override.
 	 */
 	cma_early_drop_overridden(cma_early_winner());
 	return 0;
