@@ -268,7 +268,9 @@ kunit_start() {
 		renice -n 19 -p "$BASHPID" >/dev/null
 		for arch in $KUNIT_ARCHES; do
 			local args=()
-			mapfile -t args < <(kunit_args "$arch")
+			# kunit.py build takes no --kernel_args (run does).
+			mapfile -t args < <(kunit_args "$arch" |
+				grep -v '^--kernel_args=')
 			(cd "$KTREE" && python3 tools/testing/kunit/kunit.py build \
 				--jobs="$JOBS" "${args[@]}") </dev/null \
 				>"$LOGS/kunit-build-$arch.log" 2>&1
@@ -290,6 +292,10 @@ kunit_wait() {
 		sleep 2
 	done
 	echo "  (waited $(elapsed "$t0") for the background build of the $1 KUnit kernel, finished at $(cat "$LOGS/kunit-build-$1.done") of the run)"
+	# kunit.py run builds what is left, but a failed background build
+	# costs the run a foreground one: say so.
+	[ "$(cat "$LOGS/kunit-build-$1.rc")" = 0 ] ||
+		echo "  (that build FAILED, exit $(cat "$LOGS/kunit-build-$1.rc"): $(tail -n 1 "$LOGS/kunit-build-$1.log"))"
 }
 
 # The per-patch builds and the product kernels: what users build
