@@ -387,8 +387,13 @@ product_build() {
 		{ grep -E 'error|Error' "$log" | head -n 20; echo "log: $log"; return 1; }
 	# The compiler names our sources, objtool our objects; any section
 	# mismatch (an __init function or __initdata used after boot) counts.
+	# A warning inside a macro is reported at the macro's header (a
+	# printk format at kern_levels.h), after a line naming our function.
 	warn=$(grep -E '(warning|error):|WARNING:' "$log" |
 		grep -F "$(echo "$added"; echo "$added" | sed -n 's/\.c$/.o/p')"
+		grep -E -A3 ': In function' "$log" |
+			grep -F -A3 "$(echo "$added" | sed 's/$/: In function/')" |
+			grep -E '(warning|error):'
 		grep -i 'section mismatch' "$log")
 	[ -z "$warn" ] || { echo "W=1 warnings in our files:"; echo "$warn"; return 1; }
 }

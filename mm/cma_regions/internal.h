@@ -18,7 +18,7 @@
  * in the smallest sysfs page (4 KiB), so that a map is accepted or refused
  * alike whatever the page size (16 KiB and 64 KiB on arm64).
  */
-#define CMA_MAP_MAX		(SZ_4K - 2)
+#define CMA_MAP_MAX		(SZ_4K - 2UL)
 
 /* The type a request without one asks for. */
 #define CMA_DEFAULT_TYPE	"common"
