@@ -405,7 +405,11 @@ w1_sparse() {
 		drivers/dma-buf/heaps/cma_regions_heap.o 2>&1) ||
 		{ echo "$out" | tail -n 30; return 1; }
 	echo "$out" >"$LOGS/w1-sparse-$arch.log"
-	if echo "$out" | grep -E '(warning|error):'; then
+	# arm64's prepare step builds the vDSO, in which sparse finds an
+	# upstream 6.12 warning (vgetrandom.c: __kernel_getrandom "not
+	# declared"); nothing of the series is built there.
+	if echo "$out" | grep -E '(warning|error):' |
+	   grep -v '/arch/arm64/kernel/vdso/vgetrandom\.c:.*__kernel_getrandom'; then
 		return 1
 	fi
 	# C=2 really ran sparse on every file.
