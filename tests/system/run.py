@@ -452,12 +452,7 @@ ARM64_KERNEL = 0x40200000
 SCENARIOS["arm64"] = [
     ("device-tree", dict(
         dt=ARM_DT,
-        regions=[
-            dict(name="camera", size=8 * M, start=0x50000000,
-                 origin="device tree"),
-            dict(name="common", size=4 * M, align=2 * M,
-                 origin="device tree"),
-        ],
+        regions=dict(SCENARIOS["arm"])["device-tree"]["regions"],
         lines=[ln for ln in dict(SCENARIOS["arm"])["device-tree"]["lines"]
                if "platform defaults" not in ln],
         map=("device tree", "camera*=camera,common;*=common"))),
